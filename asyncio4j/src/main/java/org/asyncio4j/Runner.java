@@ -1,0 +1,164 @@
+package org.asyncio4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.asyncio4j.combinators.Gather;
+import org.asyncio4j.future.CancelledError;
+import org.asyncio4j.future.Context;
+import org.asyncio4j.future.Coroutine;
+import org.asyncio4j.future.Task;
+import org.asyncio4j.future.VoidCoroutine;
+import org.asyncio4j.loop.EventLoop;
+import org.asyncio4j.loop.ExceptionContext;
+
+/**
+ * Runs several coroutines, one after the other, on one event loop, and shuts the loop down
+ * cleanly on {@link #close()} (asyncio's {@code asyncio.Runner}). {@link AsyncIO#run} is a
+ * runner used once.
+ *
+ * <pre>{@code
+ * try (Runner runner = new Runner()) {
+ *     runner.run(() -> connect());
+ *     runner.run(() -> serve());
+ * }
+ * }</pre>
+ *
+ * <pre>
+ *   CREATED ──first run()/getLoop()──▶ INITIALIZED ──close()──▶ CLOSED
+ * </pre>
+ *
+ * <p>Closing cancels every task still pending, runs the loop until they have finished,
+ * reports any of them that failed with something else than a cancellation to the loop's
+ * exception handler, shuts the default executor down and closes the loop.
+ */
+public final class Runner implements AutoCloseable {
+    private enum State { CREATED, INITIALIZED, CLOSED }
+
+    private final boolean debug;
+    private State state = State.CREATED;
+    private EventLoop loop;
+
+    /** A runner whose loop runs without debug mode. */
+    public Runner() {
+        this(false);
+    }
+
+    /**
+     * @param debug whether the loop runs in debug mode
+     */
+    public Runner(boolean debug) {
+        this.debug = debug;
+    }
+
+    /**
+     * Runs {@code coro} as a task on the runner's loop until it is done, and returns its
+     * result or rethrows its exception unchanged.
+     *
+     * @param coro the coroutine
+     * @param <T> the result type
+     * @return its result
+     * @throws IllegalStateException if the runner is closed, or a loop is already running on
+     *     this thread (inside a task, create a task and await it instead)
+     */
+    public <T> T run(Coroutine<T> coro) {
+        return run(coro, null);
+    }
+
+    /**
+     * Runs a coroutine that returns nothing; see {@link #run(Coroutine)}.
+     *
+     * @param coro the coroutine
+     */
+    public void run(VoidCoroutine coro) {
+        run(Coroutine.of(coro), null);
+    }
+
+    /**
+     * Runs {@code coro} in {@code context}; see {@link #run(Coroutine)}.
+     *
+     * @param coro the coroutine
+     * @param context the context for the task, or {@code null} for a copy of the current one
+     * @param <T> the result type
+     * @return its result
+     */
+    public <T> T run(Coroutine<T> coro, Context context) {
+        if (coro == null) {
+            throw new NullPointerException("coro must not be null");
+        }
+        if (EventLoop.peekRunningLoop() != null) {
+            throw new IllegalStateException("Runner.run() (and AsyncIO.run()) cannot be called from a running event loop; "
+                    + "inside a task, use createTask(...) and await it");
+        }
+        EventLoop l = getLoop();
+        Task<T> task = l.createTask(coro, null, context);
+        return l.runUntilComplete(task);
+    }
+
+    /**
+     * The runner's loop, created on first use.
+     *
+     * @return the loop
+     * @throws IllegalStateException if the runner is closed
+     */
+    public EventLoop getLoop() {
+        if (state == State.CLOSED) {
+            throw new IllegalStateException("the runner is closed");
+        }
+        if (state == State.CREATED) {
+            loop = EventLoop.newEventLoop();
+            loop.setDebug(debug || loop.getDebug());
+            state = State.INITIALIZED;
+        }
+        return loop;
+    }
+
+    /** Cancels what is left, shuts the default executor down and closes the loop. Idempotent. */
+    @Override
+    public void close() {
+        if (state != State.INITIALIZED) {
+            state = State.CLOSED;
+            return;
+        }
+        try {
+            cancelAllTasks(loop);
+            loop.runUntilComplete(loop.createTask(() -> loop.shutdownDefaultExecutor()));
+        } finally {
+            loop.close();
+            loop = null;
+            state = State.CLOSED;
+        }
+    }
+
+    private static void cancelAllTasks(EventLoop loop) {
+        Set<Task<?>> pending = loop.allTasks();
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (Task<?> t : pending) {
+            t.cancel();
+        }
+        List<Task<?>> tasks = new ArrayList<>(pending);
+        loop.runUntilComplete(Gather.gather(true, tasks));
+        for (Task<?> t : tasks) {
+            if (t.cancelled()) {
+                continue;
+            }
+            Throwable e;
+            try {
+                e = t.exception();
+            } catch (CancelledError ce) {
+                continue;
+            }
+            if (e != null) {
+                loop.callExceptionHandler(new ExceptionContext("unhandled exception during shutdown of the runner",
+                        e, t, null, null));
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<Runner " + state.name().toLowerCase() + " debug=" + debug + ">";
+    }
+}

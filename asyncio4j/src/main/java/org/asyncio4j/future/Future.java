@@ -1,0 +1,466 @@
+package org.asyncio4j.future;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.asyncio4j.loop.EventLoop;
+import org.asyncio4j.loop.ExceptionContext;
+
+/**
+ * The result of an operation that completes later, on one event loop (asyncio's
+ * {@code asyncio.Future}). Not thread-safe: use it on its loop's thread, and from other
+ * threads go through {@link EventLoop#callSoonThreadsafe}.
+ *
+ * <pre>
+ *              setResult / setException
+ *   PENDING ───────────────────────────────▶ FINISHED
+ *      │
+ *      └──── cancel(msg) ──────────────────▶ CANCELLED
+ * </pre>
+ *
+ * <p>A future completes once; completing it again raises {@link InvalidStateError}. Its
+ * done callbacks are never called inline: completion schedules each one with
+ * {@link EventLoop#callSoon}, in registration order, in the context captured when it was
+ * added. Inside a task, {@link #await()} suspends the task until the future is done; on a
+ * future that is already done it returns at once without suspending.
+ *
+ * <p>Implementation overview: {@code callbacks} is {@code null}, a single entry, or an
+ * {@link ArrayList} of entries, so the common one-waiter case allocates nothing. An entry
+ * is a {@link DoneCallback} or a {@link Task} waiting in {@link #await()}. {@code value}
+ * holds the result, {@code failure} the exception (for a cancelled future, the
+ * {@link CancelledError} to raise, made on first use from {@code cancelMessage}). An
+ * exception that nobody retrieves is reported to the loop's exception handler when the
+ * future is garbage collected, as asyncio does from {@code __del__}.
+ *
+ * @param <T> the result type
+ */
+public class Future<T> {
+    private static final byte PENDING = 0;
+    private static final byte FINISHED = 1;
+    private static final byte CANCELLED = 2;
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final EventLoop loop;
+    private byte state;
+    private T value;
+    /** The exception, or for a cancelled future the CancelledError once made. */
+    private Throwable failure;
+    /** The message of a cancellation, until {@link #failure} is made from it. */
+    private String cancelMessage;
+    /** null, one entry, or an ArrayList of entries (DoneCallback or Task). */
+    private Object callbacks;
+    /** Set while an exception may still go unretrieved. */
+    private UnretrievedReport report;
+
+    /**
+     * A pending future bound to {@code loop} (asyncio's {@code loop.create_future()} is the
+     * usual way to make one).
+     *
+     * @param loop the loop whose thread completes and awaits it
+     */
+    public Future(EventLoop loop) {
+        if (loop == null) {
+            throw new NullPointerException("loop must not be null");
+        }
+        this.loop = loop;
+    }
+
+    /** @return the loop this future is bound to (asyncio's {@code get_loop()}) */
+    public final EventLoop getLoop() {
+        return loop;
+    }
+
+    // ---------------------------------------------------------------- state queries
+
+    /** @return whether the future is finished or cancelled */
+    public final boolean done() {
+        return state != PENDING;
+    }
+
+    /** @return whether the future was cancelled */
+    public final boolean cancelled() {
+        return state == CANCELLED;
+    }
+
+    /**
+     * The result of a finished future; rethrows its exception unchanged if it has one.
+     *
+     * @return the result
+     * @throws CancelledError if the future was cancelled
+     * @throws InvalidStateError if it is still pending
+     */
+    public final T result() {
+        if (state == FINISHED) {
+            if (failure == null) {
+                return value;
+            }
+            markRetrieved();
+            throw Sneaky.rethrow(failure);
+        }
+        if (state == CANCELLED) {
+            throw makeCancelledError();
+        }
+        throw new InvalidStateError("result() called on a pending future " + this + "; await it first, or check done()");
+    }
+
+    /**
+     * The exception of a finished future, or {@code null} if it has a result.
+     *
+     * @return the exception or {@code null}
+     * @throws CancelledError if the future was cancelled
+     * @throws InvalidStateError if it is still pending
+     */
+    public final Throwable exception() {
+        if (state == FINISHED) {
+            markRetrieved();
+            return failure;
+        }
+        if (state == CANCELLED) {
+            throw makeCancelledError();
+        }
+        throw new InvalidStateError("exception() called on a pending future " + this + "; await it first, or check done()");
+    }
+
+    /**
+     * The CancelledError a cancelled future raises: the one its coroutine raised if it was
+     * a task, else a new one carrying the cancel message.
+     */
+    final CancelledError makeCancelledError() {
+        if (failure == null) {
+            failure = new CancelledError(cancelMessage);
+        }
+        return (CancelledError) failure;
+    }
+
+    private void markRetrieved() {
+        UnretrievedReport r = report;
+        if (r != null) {
+            r.retrieved = true;
+            report = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- completion
+
+    /**
+     * Marks the future finished with {@code result} and schedules its callbacks.
+     *
+     * @param result the result (may be {@code null})
+     * @throws InvalidStateError if the future is already done
+     */
+    public void setResult(T result) {
+        if (state != PENDING) {
+            throw new InvalidStateError("setResult(" + result + ") on a future that is already done: " + this);
+        }
+        complete(result);
+    }
+
+    /**
+     * Marks the future finished with {@code exception} and schedules its callbacks.
+     *
+     * @param exception the exception awaiters will see, unchanged
+     * @throws InvalidStateError if the future is already done
+     */
+    public void setException(Throwable exception) {
+        if (state != PENDING) {
+            throw new InvalidStateError("setException(" + exception + ") on a future that is already done: " + this);
+        }
+        if (exception == null) {
+            throw new NullPointerException("exception must not be null");
+        }
+        completeExceptionally(exception);
+    }
+
+    /**
+     * Cancels the future and schedules its callbacks.
+     *
+     * @return false if it was already done, else true
+     */
+    public boolean cancel() {
+        return cancel(null);
+    }
+
+    /**
+     * Cancels the future with a message that the {@link CancelledError} will carry.
+     *
+     * @param msg the message, or {@code null}
+     * @return false if it was already done, else true
+     */
+    public boolean cancel(String msg) {
+        if (state != PENDING) {
+            return false;
+        }
+        state = CANCELLED;
+        cancelMessage = msg;
+        scheduleCallbacks();
+        return true;
+    }
+
+    final void complete(T result) {
+        value = result;
+        state = FINISHED;
+        scheduleCallbacks();
+    }
+
+    final void completeExceptionally(Throwable exception) {
+        failure = exception;
+        state = FINISHED;
+        report = new UnretrievedReport(loop, exception, getClass().getSimpleName() + " exception was never retrieved", toString());
+        CLEANER.register(this, report);
+        scheduleCallbacks();
+    }
+
+    /** Finishes as cancelled by the given error (a task whose coroutine raised it). */
+    final void completeCancelled(CancelledError error) {
+        failure = error;
+        state = CANCELLED;
+        scheduleCallbacks();
+    }
+
+    // ---------------------------------------------------------------- callbacks
+
+    /**
+     * Adds a callback to run when the future is done, in the current context. If the future
+     * is already done the callback is scheduled at once (still not run inline).
+     *
+     * @param callback receives this future
+     */
+    public final void addDoneCallback(Consumer<? super Future<T>> callback) {
+        addDoneCallback(callback, null);
+    }
+
+    /**
+     * Adds a callback to run when the future is done, in {@code context}.
+     *
+     * @param callback receives this future
+     * @param context where it runs, or {@code null} for a copy of the current context
+     */
+    public final void addDoneCallback(Consumer<? super Future<T>> callback, Context context) {
+        if (callback == null) {
+            throw new NullPointerException("callback must not be null");
+        }
+        DoneCallback<T> entry = new DoneCallback<>(this, callback, context == null ? Context.copyContext() : context);
+        if (state != PENDING) {
+            loop.callSoon(entry, entry.context);
+        } else {
+            addEntry(entry);
+        }
+    }
+
+    /**
+     * Removes every registration of {@code callback}.
+     *
+     * @param callback a callback given to {@link #addDoneCallback}
+     * @return how many registrations were removed
+     */
+    public final int removeDoneCallback(Consumer<? super Future<T>> callback) {
+        Object cbs = callbacks;
+        if (cbs instanceof DoneCallback<?> d) {
+            if (d.callback.equals(callback)) {
+                callbacks = null;
+                return 1;
+            }
+            return 0;
+        }
+        if (cbs instanceof ArrayList<?> list) {
+            int before = list.size();
+            list.removeIf(e -> e instanceof DoneCallback<?> dc && dc.callback.equals(callback));
+            return before - list.size();
+        }
+        return 0;
+    }
+
+    /** Registers a task that awaits this future; it is woken when the future is done. */
+    final void addWaiter(Task<?> task) {
+        addEntry(task);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void addEntry(Object entry) {
+        Object cbs = callbacks;
+        if (cbs == null) {
+            callbacks = entry;
+        } else if (cbs instanceof ArrayList<?> list) {
+            ((ArrayList<Object>) list).add(entry);
+        } else {
+            ArrayList<Object> list = new ArrayList<>(4);
+            list.add(cbs);
+            list.add(entry);
+            callbacks = list;
+        }
+    }
+
+    private void scheduleCallbacks() {
+        Object cbs = callbacks;
+        if (cbs == null) {
+            return;
+        }
+        callbacks = null;
+        if (cbs instanceof ArrayList<?> list) {
+            for (Object entry : list) {
+                schedule(entry);
+            }
+        } else {
+            schedule(cbs);
+        }
+    }
+
+    private void schedule(Object entry) {
+        if (entry instanceof Task<?> task) {
+            task.wakeUp();
+        } else {
+            DoneCallback<?> d = (DoneCallback<?>) entry;
+            loop.callSoon(d, d.context);
+        }
+    }
+
+    /** @return how many callbacks are registered (for reprs and statistics) */
+    final int callbackCount() {
+        Object cbs = callbacks;
+        return cbs == null ? 0 : cbs instanceof ArrayList<?> list ? list.size() : 1;
+    }
+
+    // ---------------------------------------------------------------- await
+
+    /**
+     * Suspends the current task until this future is done, then returns its result or
+     * rethrows its exception unchanged (asyncio's {@code await future}). On a future that is
+     * already done it returns at once and does not suspend.
+     *
+     * <p>Cancellation: if the awaiting task is cancelled while it waits, this future is
+     * cancelled too (unless it is done already) and {@link CancelledError} is raised here.
+     * A checked exception of the future is rethrown as it is, undeclared.
+     *
+     * @return the result
+     * @throws CancelledError if this future, or the awaiting task, was cancelled
+     * @throws IllegalStateException if called outside a task, or from a task of another loop
+     */
+    public final T await() {
+        if (state == PENDING) {
+            Task.current(this).awaitPending(this);
+        }
+        return result();
+    }
+
+    // ---------------------------------------------------------------- interop
+
+    /**
+     * A {@link CompletableFuture} that completes when this future does, with its result,
+     * its exception, or a {@link CancellationException}. Cancelling the returned future
+     * cancels this one (on the loop's thread, through
+     * {@link EventLoop#callSoonThreadsafe}). It may be used from any thread.
+     *
+     * @return the chained CompletableFuture
+     */
+    public final CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        addDoneCallback(f -> copyTo(f, cf));
+        cf.whenComplete((v, e) -> {
+            if (cf.isCancelled() && !loop.isClosed()) {
+                loop.callSoonThreadsafe(this::cancel);
+            }
+        });
+        return cf;
+    }
+
+    private static <T> void copyTo(Future<T> f, CompletableFuture<T> cf) {
+        if (f.cancelled()) {
+            CancellationException ce = new CancellationException(f.cancelMessage);
+            cf.completeExceptionally(ce);
+            cf.cancel(false);
+        } else if (f.exception() != null) {
+            cf.completeExceptionally(f.failure);
+        } else {
+            cf.complete(f.value);
+        }
+    }
+
+    // ---------------------------------------------------------------- repr
+
+    /** @return the state name as asyncio's reprs spell it */
+    final String stateName() {
+        return switch (state) {
+            case PENDING -> "pending";
+            case CANCELLED -> "cancelled";
+            default -> "finished";
+        };
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("<Future ").append(stateName());
+        describeOutcome(sb);
+        return sb.append('>').toString();
+    }
+
+    final void describeOutcome(StringBuilder sb) {
+        if (state == FINISHED) {
+            if (failure != null) {
+                sb.append(" exception=").append(failure);
+            } else {
+                sb.append(" result=").append(value);
+            }
+        }
+        int n = callbackCount();
+        if (n > 0) {
+            sb.append(" callbacks=").append(n);
+        }
+    }
+
+    /** One {@code addDoneCallback} registration, scheduled as a loop callback when done. */
+    private static final class DoneCallback<T> implements Runnable {
+        final Future<T> future;
+        final Consumer<? super Future<T>> callback;
+        final Context context;
+
+        DoneCallback(Future<T> future, Consumer<? super Future<T>> callback, Context context) {
+            this.future = future;
+            this.callback = callback;
+            this.context = context;
+        }
+
+        @Override
+        public void run() {
+            callback.accept(future);
+        }
+
+        @Override
+        public String toString() {
+            return callback.toString();
+        }
+    }
+
+    /**
+     * Reports an exception nobody retrieved, when its future is collected. Holds no
+     * reference to the future (a cleaning action must not).
+     */
+    private static final class UnretrievedReport implements Runnable {
+        private final EventLoop loop;
+        private final Throwable exception;
+        private final String message;
+        private final String futureRepr;
+        volatile boolean retrieved;
+
+        UnretrievedReport(EventLoop loop, Throwable exception, String message, String futureRepr) {
+            this.loop = loop;
+            this.exception = exception;
+            this.message = message;
+            this.futureRepr = futureRepr;
+        }
+
+        @Override
+        public void run() {
+            if (retrieved) {
+                return;
+            }
+            ExceptionContext ctx = ExceptionContext.of(message + ": " + futureRepr, exception);
+            try {
+                loop.callSoonThreadsafe(() -> loop.callExceptionHandler(ctx));
+            } catch (IllegalStateException closed) {
+                loop.defaultExceptionHandler(ctx);
+            }
+        }
+    }
+}

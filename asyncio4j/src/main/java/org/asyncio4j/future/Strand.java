@@ -1,0 +1,21 @@
+package org.asyncio4j.future;
+
+/**
+ * One coroutine's execution, as a {@link CoroutineEngine} runs it: the internal interface
+ * between a {@link Task} and the engine underneath.
+ *
+ * <p>Protocol: the loop side calls {@link #resume()}, which returns when the coroutine
+ * side calls {@link #suspend()} or its body returns. Exactly one side runs at a time, so
+ * the coroutine sees the loop's state as if it ran on the loop thread, and the loop sees
+ * every write the coroutine made before it suspended.
+ */
+interface Strand {
+    /** Loop side: runs the coroutine until it suspends or finishes. */
+    void resume();
+
+    /** Coroutine side: gives control back to whoever called {@link #resume()}. */
+    void suspend();
+
+    /** @return whether the body has returned (normally or not) */
+    boolean isDone();
+}

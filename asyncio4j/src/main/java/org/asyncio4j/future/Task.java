@@ -1,0 +1,353 @@
+package org.asyncio4j.future;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.asyncio4j.loop.EventLoop;
+
+/**
+ * A {@link Future} that drives a {@link Coroutine} (asyncio's {@code asyncio.Task}).
+ *
+ * <p>The task runs its coroutine in steps on its loop's thread. A step resumes the
+ * coroutine; when the coroutine awaits a future that is not done, the task registers
+ * itself as a waiter of that future and gives the thread back to the loop; when the
+ * future completes, the next step is scheduled. Awaiting a future that is already done
+ * does not suspend. The task's result is the coroutine's return value, and its exception
+ * the very object the coroutine threw.
+ *
+ * <pre>
+ *                  step ◀──────────── wake-up (awaited future done, or sleep(0))
+ *                   │
+ *   PENDING ────────┼── coroutine returns ──────────────▶ FINISHED (result)
+ *                   ├── coroutine throws ───────────────▶ FINISHED (exception)
+ *                   └── coroutine throws CancelledError ▶ CANCELLED
+ * </pre>
+ *
+ * <p>Cancellation ({@link #cancel(String)}) counts a request, then cancels the future the
+ * task waits on, or, if there is none, arranges for the next step to raise
+ * {@link CancelledError} at the coroutine's suspension point. The coroutine may catch it,
+ * clean up and rethrow; {@link #cancelling()} and {@link #uncancel()} count outstanding
+ * requests as in Python 3.11+.
+ *
+ * <p>Implementation overview. {@code waitingOn} is the future the coroutine is parked on
+ * (asyncio's {@code _fut_waiter}); it is cleared when a step starts. {@code mustCancel}
+ * records a cancellation that found nothing to cancel; the next step turns it into
+ * {@code resumeWith}, the exception the coroutine throws when it returns from its
+ * suspension. The coroutine itself runs on a {@link Strand} of the
+ * {@link CoroutineEngine}; the strand is made at the first step, so a task cancelled
+ * before it ever ran never starts its coroutine. Tasks are registered with their loop
+ * while pending, so a fire-and-forget task is never lost to the garbage collector.
+ *
+ * @param <T> the result type
+ */
+public class Task<T> extends Future<T> {
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private final Coroutine<T> coro;
+    private final Context context;
+    private final long id;
+    private String name;
+    private Strand strand;
+    /** The future this task's coroutine is suspended on, or null. */
+    private Future<?> waitingOn;
+    /** A cancellation that found no future to cancel; honoured by the next step. */
+    private boolean mustCancel;
+    private String mustCancelMessage;
+    /** Thrown by the coroutine when it returns from its current suspension. */
+    private Throwable resumeWith;
+    /** Cancellation requests not yet matched by {@link #uncancel()}. */
+    private int cancelRequests;
+
+    /**
+     * Creates a task and schedules its first step (asyncio's {@code Task(coro, loop=...)}).
+     * Most code calls {@link EventLoop#createTask} instead, which honours the loop's task
+     * factory.
+     *
+     * @param loop the loop that runs it
+     * @param coro the coroutine to drive
+     * @param name the name, or {@code null} for {@code Task-N}
+     * @param context the context to run in, or {@code null} for a copy of the current one
+     * @param eagerStart if true and the loop is running, run the coroutine synchronously
+     *     now until its first suspension (Python 3.12's eager tasks)
+     */
+    public Task(EventLoop loop, Coroutine<T> coro, String name, Context context, boolean eagerStart) {
+        super(loop);
+        if (coro == null) {
+            throw new NullPointerException("coro must not be null");
+        }
+        this.coro = coro;
+        this.context = context == null ? Context.copyContext() : context;
+        this.id = COUNTER.incrementAndGet();
+        this.name = name;
+        if (eagerStart && loop.isRunning()) {
+            loop.registerTask(this);
+            startEagerly();
+        } else {
+            loop.callSoon(this::step, this.context);
+            loop.registerTask(this);
+        }
+    }
+
+    /**
+     * A task with a generated name, in a copy of the current context, started lazily.
+     *
+     * @param loop the loop that runs it
+     * @param coro the coroutine to drive
+     */
+    public Task(EventLoop loop, Coroutine<T> coro) {
+        this(loop, coro, null, null, false);
+    }
+
+    // ---------------------------------------------------------------- the current task
+
+    /**
+     * The task running on the calling thread, about to await {@code awaited} (or just to
+     * yield, when it is {@code null}).
+     */
+    static Task<?> current(Future<?> awaited) {
+        EventLoop running = EventLoop.peekRunningLoop();
+        Task<?> task = running == null ? null : running.currentTask();
+        if (task == null) {
+            throw new IllegalStateException("await() can only suspend inside a task, and none is running on thread "
+                    + Thread.currentThread().getName() + ": run the code with AsyncIO.run(...) or loop.createTask(...); "
+                    + "in a plain loop callback use addDoneCallback instead");
+        }
+        if (awaited != null && running != awaited.getLoop()) {
+            throw new IllegalStateException("task " + task + " cannot await " + awaited
+                    + ": that future is attached to a different loop");
+        }
+        return task;
+    }
+
+    // ---------------------------------------------------------------- coroutine side
+
+    /** Parks the running coroutine until {@code f} is done (or the task is cancelled). */
+    final void awaitPending(Future<?> f) {
+        if (f == this) {
+            throw new IllegalStateException("task " + this + " cannot await itself");
+        }
+        f.addWaiter(this);
+        waitingOn = f;
+        if (mustCancel && f.cancel(mustCancelMessage)) {
+            mustCancel = false;
+        }
+        suspend();
+    }
+
+    /**
+     * Gives the loop one iteration and resumes (asyncio's bare {@code yield}, which
+     * {@code sleep(0)} uses). Must be called by the running task's coroutine.
+     */
+    final void yieldOnce() {
+        getLoop().callSoon(this::step, context);
+        suspend();
+    }
+
+    /** Suspends the coroutine; on return, throws what the waking step asked for. */
+    private void suspend() {
+        Context.Slot slot = Context.slot();
+        Context mine = slot.current;
+        strand.suspend();
+        Context.slot().current = mine;
+        Throwable t = resumeWith;
+        if (t != null) {
+            resumeWith = null;
+            throw Sneaky.rethrow(t);
+        }
+    }
+
+    private void body() {
+        T result;
+        try {
+            Throwable t = resumeWith;
+            if (t != null) {
+                resumeWith = null;
+                throw t;
+            }
+            result = coro.call();
+        } catch (CancelledError e) {
+            getLoop().unregisterTask(this);
+            completeCancelled(e);
+            return;
+        } catch (Throwable e) {
+            getLoop().unregisterTask(this);
+            completeExceptionally(e);
+            return;
+        }
+        getLoop().unregisterTask(this);
+        if (mustCancel) {
+            // cancelled right before the coroutine returned
+            mustCancel = false;
+            super.cancel(mustCancelMessage);
+        } else {
+            complete(result);
+        }
+    }
+
+    // ---------------------------------------------------------------- loop side
+
+    /** Schedules the next step: the future this task waited on is done. */
+    final void wakeUp() {
+        getLoop().callSoon(this::step, context);
+    }
+
+    /** One step: resume the coroutine until it suspends again or finishes. */
+    private void step() {
+        if (done()) {
+            throw new InvalidStateError("step() called on a task that is already done: " + this);
+        }
+        prepareStep();
+        EventLoop loop = getLoop();
+        loop.enterTask(this);
+        try {
+            runStrand();
+        } finally {
+            loop.leaveTask(this);
+        }
+    }
+
+    private void prepareStep() {
+        if (mustCancel) {
+            if (!(resumeWith instanceof CancelledError)) {
+                resumeWith = new CancelledError(mustCancelMessage);
+            }
+            mustCancel = false;
+        }
+        waitingOn = null;
+    }
+
+    private void runStrand() {
+        Strand s = strand;
+        if (s == null) {
+            s = strand = CoroutineEngine.INSTANCE.newStrand(this::body);
+        }
+        s.resume();
+    }
+
+    /** Runs the first step inside the constructor, in the task's context (eager start). */
+    private void startEagerly() {
+        EventLoop loop = getLoop();
+        Task<?> previous = loop.swapCurrentTask(this);
+        try {
+            Context.Slot slot = Context.slot();
+            Context outer = context.enter(slot);
+            try {
+                prepareStep();
+                runStrand();
+            } finally {
+                context.exit(slot, outer);
+            }
+        } finally {
+            loop.swapCurrentTask(previous);
+        }
+    }
+
+    // ---------------------------------------------------------------- cancellation
+
+    /**
+     * Requests cancellation: the coroutine sees {@link CancelledError} at its current (or
+     * next) suspension point.
+     *
+     * @param msg the message the error carries, or {@code null}
+     * @return false if the task is already done, else true
+     */
+    @Override
+    public boolean cancel(String msg) {
+        if (done()) {
+            return false;
+        }
+        cancelRequests++;
+        Future<?> w = waitingOn;
+        if (w != null && w.cancel(msg)) {
+            // keep waitingOn: if it is a task that swallows the cancellation we may cancel it again
+            return true;
+        }
+        mustCancel = true;
+        mustCancelMessage = msg;
+        return true;
+    }
+
+    /**
+     * @return the number of cancellation requests not yet matched by {@link #uncancel()}
+     */
+    public final int cancelling() {
+        return cancelRequests;
+    }
+
+    /**
+     * Takes back one cancellation request, for code that absorbs a cancellation it caused
+     * itself (timeouts, task groups). When the count reaches zero, a pending request that
+     * has not been delivered yet is dropped (Python 3.13).
+     *
+     * @return the remaining count
+     */
+    public final int uncancel() {
+        if (cancelRequests > 0) {
+            cancelRequests--;
+            if (cancelRequests == 0) {
+                mustCancel = false;
+            }
+        }
+        return cancelRequests;
+    }
+
+    /** Tasks do not support it: their result is the coroutine's. */
+    @Override
+    public final void setResult(T result) {
+        throw new UnsupportedOperationException("a Task's result is set by its coroutine; setResult is not supported");
+    }
+
+    /** Tasks do not support it: their exception is the coroutine's. */
+    @Override
+    public final void setException(Throwable exception) {
+        throw new UnsupportedOperationException("a Task's exception is set by its coroutine; setException is not supported");
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    /** @return the task's name, {@code Task-N} unless one was given */
+    public final String getName() {
+        String n = name;
+        if (n == null) {
+            n = name = "Task-" + id;
+        }
+        return n;
+    }
+
+    /**
+     * @param name the new name
+     */
+    public final void setName(String name) {
+        if (name == null) {
+            throw new NullPointerException("name must not be null");
+        }
+        this.name = name;
+    }
+
+    /** @return the coroutine this task drives */
+    public final Coroutine<T> getCoro() {
+        return coro;
+    }
+
+    /** @return the context every step of this task runs in */
+    public final Context getContext() {
+        return context;
+    }
+
+    /** @return the future this task is suspended on, or {@code null} */
+    final Future<?> waitingOn() {
+        return waitingOn;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("<Task ").append(stateName()).append(" name='").append(getName()).append('\'');
+        if (cancelRequests > 0 && !done()) {
+            sb.append(" cancelling=").append(cancelRequests);
+        }
+        describeOutcome(sb);
+        Future<?> w = waitingOn;
+        if (w != null && !done()) {
+            sb.append(" wait_for=").append(w);
+        }
+        return sb.append('>').toString();
+    }
+}

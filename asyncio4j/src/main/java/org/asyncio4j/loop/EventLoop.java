@@ -1,0 +1,1169 @@
+package org.asyncio4j.loop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.asyncio4j.future.Context;
+import org.asyncio4j.future.Coroutine;
+import org.asyncio4j.future.Future;
+import org.asyncio4j.future.Task;
+import org.asyncio4j.future.VoidCoroutine;
+
+/**
+ * A single-threaded event loop over a {@link Selector} (asyncio's event loop: the
+ * selector event loop of {@code base_events.py} and {@code selector_events.py}).
+ *
+ * <p>The loop runs callbacks ({@link Handle}s) from a ready queue, timers
+ * ({@link TimerHandle}s) from a heap ordered by due time, and I/O readiness callbacks of
+ * registered channels; {@link Task}s and {@link Future}s are built on those. Everything
+ * runs on the thread that called {@link #runForever()} or {@link #runUntilComplete}; the
+ * only entry from other threads is {@link #callSoonThreadsafe}.
+ *
+ * <pre>{@code
+ * EventLoop loop = EventLoop.newEventLoop();
+ * try {
+ *     loop.callLater(0.1, () -> System.out.println("a tenth of a second later"));
+ *     loop.runUntilComplete(loop.createTask(() -> AsyncIO.sleep(0.2)));
+ * } finally {
+ *     loop.close();
+ * }
+ * }</pre>
+ *
+ * <h2>Implementation overview</h2>
+ * One iteration ({@link #runOnce()}):
+ * <ol>
+ *   <li>drop cancelled timers from the top of the heap, or rebuild the heap without them
+ *       when they are the majority;
+ *   <li>wait for I/O: not at all when callbacks are ready (then the selector is only
+ *       polled every {@value #BUSY_POLL_INTERVAL} iterations, and never when no channel is
+ *       registered: a system call costs more than most callbacks), else until the nearest
+ *       timer, else until woken;
+ *   <li>move callbacks posted from other threads into the ready queue;
+ *   <li>move every due timer into the ready queue;
+ *   <li>run exactly the handles that are in the ready queue now; callbacks they schedule
+ *       wait for the next iteration.
+ * </ol>
+ * Cross-thread wake-up: {@code sleeping} is set before the loop blocks in the selector
+ * and cleared after; {@link #callSoonThreadsafe} enqueues first, then wakes the selector
+ * only if {@code sleeping} was set (and clears it, so a burst of posts makes one system
+ * call). The loop re-checks the queue after setting {@code sleeping}, so a post is never
+ * missed: volatile accesses order the two sides (the Dekker pattern).
+ *
+ * <p>Pending tasks are held strongly in {@code tasks} until they finish, so a
+ * fire-and-forget task is never garbage collected half-way.
+ */
+public final class EventLoop implements AutoCloseable {
+    private static final Logger LOG = System.getLogger("org.asyncio4j");
+    private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+    /** When callbacks are ready, poll the selector once per this many iterations. */
+    private static final int BUSY_POLL_INTERVAL = 16;
+    /** Rebuild the timer heap when cancelled timers are more than this and the majority. */
+    private static final int MIN_CANCELLED_TO_REBUILD = 100;
+    private static final double CLOCK_RESOLUTION = 1e-9;
+    private static final java.lang.invoke.VarHandle SLEEPING;
+
+    static {
+        try {
+            SLEEPING = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "sleeping", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Clock clock;
+    private final Selector selector;
+    private final ArrayDeque<Handle> ready = new ArrayDeque<>(1024);
+    private final TimerHeap timers = new TimerHeap();
+    /** Handles posted from other threads, moved to {@code ready} each iteration. */
+    private final ConcurrentLinkedQueue<Handle> posted = new ConcurrentLinkedQueue<>();
+    private final Set<Task<?>> tasks = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Consumer<SelectionKey> onSelected = this::processKey;
+
+    /** The thread running the loop, or null when it is not running. */
+    private volatile Thread thread;
+    private volatile boolean closed;
+    /** True while the loop is (about to be) blocked in the selector. */
+    private volatile boolean sleeping;
+    private boolean stopping;
+    private long timerSeq;
+    private int cancelledTimers;
+    /** Registered channels whose interest set is not empty. */
+    private int ioInterest;
+    private int sinceIoPoll;
+    private long iterations;
+    private Task<?> currentTask;
+    private TaskFactory taskFactory;
+    private ExceptionHandler exceptionHandler;
+    private boolean debug = Boolean.getBoolean("asyncio4j.debug");
+    private double slowCallbackDuration = 0.1;
+    private ExecutorService defaultExecutor;
+    private boolean executorShutdownCalled;
+
+    /**
+     * A loop on the system clock.
+     *
+     * @throws UncheckedIOException if no selector can be opened
+     */
+    public EventLoop() {
+        this(Clock.system());
+    }
+
+    /**
+     * A loop on the given clock; tests pass a virtual clock.
+     *
+     * @param clock the loop's time source
+     * @throws UncheckedIOException if no selector can be opened
+     */
+    public EventLoop(Clock clock) {
+        if (clock == null) {
+            throw new NullPointerException("clock must not be null");
+        }
+        this.clock = clock;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for the event loop", e);
+        }
+    }
+
+    /** @return a new loop on the system clock (asyncio's {@code new_event_loop()}) */
+    public static EventLoop newEventLoop() {
+        return new EventLoop();
+    }
+
+    // ================================================================ the running loop
+
+    /**
+     * The loop running on the calling thread (asyncio's {@code get_running_loop()}).
+     *
+     * @return the running loop
+     * @throws IllegalStateException if no loop runs on this thread
+     */
+    public static EventLoop getRunningLoop() {
+        EventLoop loop = RUNNING.get();
+        if (loop == null) {
+            throw new IllegalStateException("no running event loop on thread " + Thread.currentThread().getName()
+                    + ": call this from a task or callback, e.g. inside AsyncIO.run(...)");
+        }
+        return loop;
+    }
+
+    /**
+     * @return the loop running on the calling thread, or {@code null} (asyncio's
+     *     {@code _get_running_loop()})
+     */
+    public static EventLoop peekRunningLoop() {
+        return RUNNING.get();
+    }
+
+    /**
+     * Low-level: declares {@code loop} as running on the calling thread (asyncio's
+     * {@code _set_running_loop}). Coroutine engines that run a task's code on another
+     * thread call it; applications never need to.
+     *
+     * @param loop the loop, or {@code null} to clear
+     */
+    public static void setRunningLoop(EventLoop loop) {
+        RUNNING.set(loop);
+    }
+
+    // ================================================================ running and stopping
+
+    /**
+     * Runs the loop until {@link #stop()} is called (asyncio's {@code run_forever()}).
+     *
+     * @throws IllegalStateException if the loop is closed or already running, or another
+     *     loop runs on this thread
+     */
+    public void runForever() {
+        checkClosed();
+        checkNotRunning();
+        EventLoop other = RUNNING.get();
+        if (other != null) {
+            throw new IllegalStateException("cannot run the event loop while another loop is running on this thread");
+        }
+        thread = Thread.currentThread();
+        RUNNING.set(this);
+        try {
+            while (true) {
+                runOnce();
+                if (stopping) {
+                    break;
+                }
+            }
+        } finally {
+            stopping = false;
+            thread = null;
+            RUNNING.set(null);
+        }
+    }
+
+    /**
+     * Runs the loop until {@code future} is done and returns its result or rethrows its
+     * exception (asyncio's {@code run_until_complete()}).
+     *
+     * @param future a future of this loop
+     * @param <T> the result type
+     * @return the future's result
+     * @throws IllegalStateException if the loop is closed or already running (inside a
+     *     task, await the future instead), or stopped before the future was done
+     */
+    public <T> T runUntilComplete(Future<T> future) {
+        checkClosed();
+        checkNotRunning();
+        if (future.getLoop() != this) {
+            throw new IllegalArgumentException("the future " + future + " is attached to a different loop");
+        }
+        Consumer<Future<T>> stopper = f -> stop();
+        future.addDoneCallback(stopper);
+        try {
+            runForever();
+        } finally {
+            future.removeDoneCallback(stopper);
+        }
+        if (!future.done()) {
+            throw new IllegalStateException("the event loop stopped before the future completed: " + future);
+        }
+        return future.result();
+    }
+
+    /**
+     * Wraps {@code coro} in a task and runs the loop until it is done.
+     *
+     * @param coro the coroutine
+     * @param <T> the result type
+     * @return the coroutine's result
+     * @see #runUntilComplete(Future)
+     */
+    public <T> T runUntilComplete(Coroutine<T> coro) {
+        checkClosed();
+        checkNotRunning();
+        return runUntilComplete(createTask(coro));
+    }
+
+    /**
+     * Runs {@code coro}, which returns nothing, until it is done.
+     *
+     * @param coro the coroutine
+     * @see #runUntilComplete(Future)
+     */
+    public void runUntilComplete(VoidCoroutine coro) {
+        runUntilComplete(Coroutine.of(coro));
+    }
+
+    /**
+     * Stops the loop after the current iteration: callbacks already ready run first
+     * (asyncio's {@code stop()}). If the loop is not running, the next
+     * {@link #runForever()} runs one iteration and returns.
+     */
+    public void stop() {
+        checkThread();
+        stopping = true;
+    }
+
+    /** @return whether the loop is running */
+    public boolean isRunning() {
+        return thread != null;
+    }
+
+    /** @return whether {@link #close()} was called */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes the loop: drops pending callbacks and timers, shuts the default executor down
+     * without waiting and closes the selector (asyncio's {@code close()}). Idempotent.
+     *
+     * @throws IllegalStateException if the loop is running
+     */
+    @Override
+    public void close() {
+        if (isRunning()) {
+            throw new IllegalStateException("cannot close a running event loop: call stop() and let runForever() return first");
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ready.clear();
+        timers.clear();
+        posted.clear();
+        tasks.clear();
+        ExecutorService executor = defaultExecutor;
+        if (executor != null) {
+            defaultExecutor = null;
+            executor.shutdown();
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "error closing the event loop's selector", e);
+        }
+    }
+
+    // ================================================================ scheduling callbacks
+
+    /**
+     * @return the loop's current time in seconds, on its {@link Clock} (asyncio's
+     *     {@code time()})
+     */
+    public double time() {
+        return clock.time();
+    }
+
+    /** @return the loop's clock */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Schedules {@code callback} for the next iteration, after the callbacks already
+     * scheduled (FIFO), in a copy of the current context (asyncio's {@code call_soon()}).
+     *
+     * @param callback what to run
+     * @return a handle that can cancel it
+     * @throws IllegalStateException if the loop is closed, or this is not the loop's thread
+     *     (use {@link #callSoonThreadsafe} there)
+     */
+    public Handle callSoon(Runnable callback) {
+        return callSoon(callback, null);
+    }
+
+    /**
+     * Like {@link #callSoon(Runnable)}, running the callback in {@code context}.
+     *
+     * @param callback what to run
+     * @param context where it runs, or {@code null} for a copy of the current context
+     * @return a handle that can cancel it
+     */
+    public Handle callSoon(Runnable callback, Context context) {
+        checkClosed();
+        checkThread();
+        Handle h = new Handle(this, requireCallback(callback), context == null ? Context.copyContext() : context);
+        ready.add(h);
+        return h;
+    }
+
+    /**
+     * Schedules {@code callback} to run {@code delay} seconds from now (asyncio's
+     * {@code call_later()}). A delay of zero or less runs it at the next iteration, after
+     * callbacks already ready.
+     *
+     * @param delay seconds from now; not NaN
+     * @param callback what to run
+     * @return a handle that can cancel it
+     * @throws IllegalArgumentException if {@code delay} is NaN
+     */
+    public TimerHandle callLater(double delay, Runnable callback) {
+        return callLater(delay, callback, null);
+    }
+
+    /**
+     * Like {@link #callLater(double, Runnable)} with a {@link java.time.Duration}.
+     *
+     * @param delay how long from now
+     * @param callback what to run
+     * @return a handle that can cancel it
+     */
+    public TimerHandle callLater(java.time.Duration delay, Runnable callback) {
+        return callLater(delay.toNanos() * 1e-9, callback, null);
+    }
+
+    /**
+     * Like {@link #callLater(double, Runnable)}, running the callback in {@code context}.
+     *
+     * @param delay seconds from now; not NaN
+     * @param callback what to run
+     * @param context where it runs, or {@code null} for a copy of the current context
+     * @return a handle that can cancel it
+     */
+    public TimerHandle callLater(double delay, Runnable callback, Context context) {
+        if (Double.isNaN(delay)) {
+            throw new IllegalArgumentException("delay must be a number of seconds, got NaN");
+        }
+        return callAt(time() + delay, callback, context);
+    }
+
+    /**
+     * Schedules {@code callback} at loop time {@code when} (asyncio's {@code call_at()}).
+     * Timers run in {@code when} order, and timers with equal {@code when} in scheduling
+     * order.
+     *
+     * @param when a loop time, in seconds (see {@link #time()}); not NaN
+     * @param callback what to run
+     * @return a handle that can cancel it
+     */
+    public TimerHandle callAt(double when, Runnable callback) {
+        return callAt(when, callback, null);
+    }
+
+    /**
+     * Like {@link #callAt(double, Runnable)}, running the callback in {@code context}.
+     *
+     * @param when a loop time, in seconds; not NaN
+     * @param callback what to run
+     * @param context where it runs, or {@code null} for a copy of the current context
+     * @return a handle that can cancel it
+     */
+    public TimerHandle callAt(double when, Runnable callback, Context context) {
+        if (Double.isNaN(when)) {
+            throw new IllegalArgumentException("when must be a loop time in seconds, got NaN");
+        }
+        checkClosed();
+        checkThread();
+        TimerHandle t = new TimerHandle(this, requireCallback(callback),
+                context == null ? Context.copyContext() : context, when, timerSeq++);
+        t.scheduled = true;
+        timers.add(t);
+        return t;
+    }
+
+    /**
+     * Schedules {@code callback} from any thread and wakes the loop if it is waiting (asyncio's
+     * {@code call_soon_threadsafe()}). The only loop method that is safe to call from
+     * another thread. The callback runs in a copy of the caller's context.
+     *
+     * @param callback what to run on the loop's thread
+     * @return a handle; cancelling it from another thread is racy, as in asyncio
+     * @throws IllegalStateException if the loop is closed
+     */
+    public Handle callSoonThreadsafe(Runnable callback) {
+        return callSoonThreadsafe(callback, null);
+    }
+
+    /**
+     * Like {@link #callSoonThreadsafe(Runnable)}, running the callback in {@code context}.
+     *
+     * @param callback what to run on the loop's thread
+     * @param context where it runs, or {@code null} for a copy of the caller's context
+     * @return a handle
+     */
+    public Handle callSoonThreadsafe(Runnable callback, Context context) {
+        checkClosed();
+        Handle h = new Handle(this, requireCallback(callback), context == null ? Context.copyContext() : context);
+        posted.add(h);
+        if (sleeping && SLEEPING.compareAndSet(this, true, false)) {
+            selector.wakeup();
+        }
+        return h;
+    }
+
+    private static Runnable requireCallback(Runnable callback) {
+        if (callback == null) {
+            throw new NullPointerException("callback must not be null");
+        }
+        return callback;
+    }
+
+    /** A scheduled timer was cancelled; counts towards the lazy heap rebuild. */
+    void timerCancelled() {
+        cancelledTimers++;
+    }
+
+    // ================================================================ one iteration
+
+    private void runOnce() {
+        dropCancelledTimers();
+        if (!ready.isEmpty() || stopping || !posted.isEmpty()) {
+            if (ioInterest > 0 && ++sinceIoPoll >= BUSY_POLL_INTERVAL) {
+                poll(0);
+            }
+        } else {
+            double timeout = timers.isEmpty() ? Double.POSITIVE_INFINITY : timers.peek().when - clock.time();
+            poll(timeout > 0 ? clock.idle(timeout) : 0);
+        }
+        if (!posted.isEmpty()) {
+            Handle h;
+            while ((h = posted.poll()) != null) {
+                ready.add(h);
+            }
+        }
+        if (!timers.isEmpty()) {
+            double end = clock.time() + CLOCK_RESOLUTION;
+            while (!timers.isEmpty() && timers.peek().when < end) {
+                TimerHandle t = timers.poll();
+                t.scheduled = false;
+                if (t.cancelled) {
+                    cancelledTimers--;
+                } else {
+                    ready.add(t);
+                }
+            }
+        }
+        iterations++;
+        int n = ready.size();
+        if (debug) {
+            runReadyTimed(n);
+            return;
+        }
+        while (n-- > 0) {
+            Handle h = ready.poll();
+            if (!h.cancelled) {
+                h.run();
+            }
+        }
+    }
+
+    private void runReadyTimed(int n) {
+        while (n-- > 0) {
+            Handle h = ready.poll();
+            if (!h.cancelled) {
+                long t0 = System.nanoTime();
+                h.run();
+                double took = (System.nanoTime() - t0) * 1e-9;
+                if (took >= slowCallbackDuration) {
+                    LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", h, took));
+                }
+            }
+        }
+    }
+
+    private void dropCancelledTimers() {
+        if (cancelledTimers > MIN_CANCELLED_TO_REBUILD && cancelledTimers * 2 > timers.size()) {
+            timers.removeCancelled();
+            cancelledTimers = 0;
+            return;
+        }
+        while (!timers.isEmpty() && timers.peek().cancelled) {
+            timers.poll().scheduled = false;
+            cancelledTimers--;
+        }
+    }
+
+    /** Waits up to {@code timeout} seconds for I/O (0: only poll; infinite: until woken). */
+    private void poll(double timeout) {
+        sinceIoPoll = 0;
+        try {
+            if (timeout <= 0) {
+                if (ioInterest > 0) {
+                    selector.selectNow(onSelected);
+                }
+                return;
+            }
+            sleeping = true;
+            try {
+                if (!posted.isEmpty()) {
+                    if (ioInterest > 0) {
+                        selector.selectNow(onSelected);
+                    }
+                } else if (timeout == Double.POSITIVE_INFINITY) {
+                    selector.select(onSelected);
+                } else {
+                    selector.select(onSelected, Math.max(1L, (long) Math.ceil(timeout * 1000)));
+                }
+            } finally {
+                sleeping = false;
+            }
+        } catch (IOException e) {
+            callExceptionHandler(ExceptionContext.of("selector failed; the loop goes on", e));
+        }
+    }
+
+    private void processKey(SelectionKey key) {
+        IoRegistration reg = (IoRegistration) key.attachment();
+        int ops = key.readyOps();
+        if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
+            ready.add(reg.reader);
+        }
+        if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
+            ready.add(reg.writer);
+        }
+    }
+
+    /** @return how many iterations the loop has run, for statistics */
+    public long iterations() {
+        return iterations;
+    }
+
+    // ================================================================ I/O readiness
+
+    /**
+     * Calls {@code callback} every time {@code channel} is readable (or, for a server
+     * channel, has a connection to accept) until {@link #removeReader} (asyncio's
+     * {@code add_reader()}). Replaces a previous reader of the channel.
+     *
+     * @param channel a non-blocking channel
+     * @param callback what to run
+     * @return the handle the loop runs
+     * @throws IllegalArgumentException if the channel is in blocking mode or cannot read
+     * @throws IllegalStateException if the channel is closed
+     */
+    public Handle addReader(SelectableChannel channel, Runnable callback) {
+        int ops = channel.validOps() & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
+        if (ops == 0) {
+            throw new IllegalArgumentException("channel " + channel + " cannot be read from or accepted on");
+        }
+        IoRegistration reg = register(channel);
+        Handle h = new Handle(this, requireCallback(callback), Context.copyContext());
+        if (reg.reader != null) {
+            reg.reader.cancel();
+        }
+        reg.reader = h;
+        updateInterest(channel, ops, true);
+        return h;
+    }
+
+    /**
+     * Stops watching {@code channel} for reading (asyncio's {@code remove_reader()}).
+     *
+     * @param channel the channel
+     * @return whether a reader was registered
+     */
+    public boolean removeReader(SelectableChannel channel) {
+        checkThread();
+        IoRegistration reg = registration(channel);
+        if (reg == null || reg.reader == null) {
+            return false;
+        }
+        reg.reader.cancel();
+        reg.reader = null;
+        updateInterest(channel, SelectionKey.OP_READ | SelectionKey.OP_ACCEPT, false);
+        return true;
+    }
+
+    /**
+     * Calls {@code callback} every time {@code channel} is writable (or, for a socket with
+     * a connection in progress, connected) until {@link #removeWriter} (asyncio's
+     * {@code add_writer()}). Replaces a previous writer of the channel.
+     *
+     * @param channel a non-blocking channel
+     * @param callback what to run
+     * @return the handle the loop runs
+     * @throws IllegalArgumentException if the channel is in blocking mode or cannot write
+     * @throws IllegalStateException if the channel is closed
+     */
+    public Handle addWriter(SelectableChannel channel, Runnable callback) {
+        int ops = channel.validOps() & SelectionKey.OP_WRITE;
+        if (channel instanceof SocketChannel sc && sc.isConnectionPending()) {
+            ops = SelectionKey.OP_CONNECT;
+        }
+        if (ops == 0) {
+            throw new IllegalArgumentException("channel " + channel + " cannot be written to");
+        }
+        IoRegistration reg = register(channel);
+        Handle h = new Handle(this, requireCallback(callback), Context.copyContext());
+        if (reg.writer != null) {
+            reg.writer.cancel();
+        }
+        reg.writer = h;
+        updateInterest(channel, ops, true);
+        return h;
+    }
+
+    /**
+     * Stops watching {@code channel} for writing (asyncio's {@code remove_writer()}).
+     *
+     * @param channel the channel
+     * @return whether a writer was registered
+     */
+    public boolean removeWriter(SelectableChannel channel) {
+        checkThread();
+        IoRegistration reg = registration(channel);
+        if (reg == null || reg.writer == null) {
+            return false;
+        }
+        reg.writer.cancel();
+        reg.writer = null;
+        updateInterest(channel, SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT, false);
+        return true;
+    }
+
+    private IoRegistration register(SelectableChannel channel) {
+        checkClosed();
+        checkThread();
+        if (channel.isBlocking()) {
+            throw new IllegalArgumentException("channel " + channel
+                    + " is in blocking mode; call configureBlocking(false) before handing it to the loop");
+        }
+        IoRegistration reg = registration(channel);
+        if (reg != null) {
+            return reg;
+        }
+        reg = new IoRegistration();
+        try {
+            channel.register(selector, 0, reg);
+        } catch (ClosedChannelException e) {
+            throw new IllegalStateException("channel " + channel + " is closed", e);
+        }
+        return reg;
+    }
+
+    private IoRegistration registration(SelectableChannel channel) {
+        SelectionKey key = channel.keyFor(selector);
+        return key == null || !key.isValid() ? null : (IoRegistration) key.attachment();
+    }
+
+    private void updateInterest(SelectableChannel channel, int ops, boolean add) {
+        SelectionKey key = channel.keyFor(selector);
+        int before = key.interestOps();
+        int after = add ? before | ops : before & ~ops;
+        if (before == after) {
+            return;
+        }
+        key.interestOps(after);
+        if (before == 0) {
+            ioInterest++;
+        } else if (after == 0) {
+            ioInterest--;
+        }
+    }
+
+    // ================================================================ futures and tasks
+
+    /** @return a new pending future bound to this loop (asyncio's {@code create_future()}) */
+    public <T> Future<T> createFuture() {
+        return new Future<>(this);
+    }
+
+    /**
+     * Wraps {@code coro} in a task scheduled to start at the next iteration, through the
+     * task factory if one is set (asyncio's {@code create_task()}).
+     *
+     * @param coro the coroutine
+     * @param <T> the result type
+     * @return the task
+     * @throws IllegalStateException if the loop is closed
+     */
+    public <T> Task<T> createTask(Coroutine<T> coro) {
+        return createTask(coro, null, null);
+    }
+
+    /**
+     * Like {@link #createTask(Coroutine)} for a coroutine that returns nothing.
+     *
+     * @param coro the coroutine
+     * @return the task
+     */
+    public Task<Void> createTask(VoidCoroutine coro) {
+        return createTask(Coroutine.of(coro), null, null);
+    }
+
+    /**
+     * Like {@link #createTask(Coroutine)} with a name.
+     *
+     * @param coro the coroutine
+     * @param name the task's name, or {@code null} for {@code Task-N}
+     * @param <T> the result type
+     * @return the task
+     */
+    public <T> Task<T> createTask(Coroutine<T> coro, String name) {
+        return createTask(coro, name, null);
+    }
+
+    /**
+     * Like {@link #createTask(Coroutine)} with a name and a context.
+     *
+     * @param coro the coroutine
+     * @param name the task's name, or {@code null} for {@code Task-N}
+     * @param context the context to run in, or {@code null} for a copy of the current one
+     * @param <T> the result type
+     * @return the task
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
+        checkClosed();
+        checkThread();
+        TaskFactory factory = taskFactory;
+        if (factory == null) {
+            return new Task<>(this, coro, name, context, false);
+        }
+        Task<T> task = (Task<T>) factory.newTask(this, coro, name, context);
+        if (task.getLoop() != this) {
+            throw new IllegalStateException("the task factory returned " + task + ", which belongs to a different loop");
+        }
+        if (name != null && !name.equals(task.getName())) {
+            task.setName(name);
+        }
+        return task;
+    }
+
+    /**
+     * Sets the factory {@link #createTask} uses (asyncio's {@code set_task_factory()}).
+     *
+     * @param factory the factory, or {@code null} for plain {@link Task}s
+     */
+    public void setTaskFactory(TaskFactory factory) {
+        checkThread();
+        this.taskFactory = factory;
+    }
+
+    /** @return the task factory, or {@code null} (asyncio's {@code get_task_factory()}) */
+    public TaskFactory getTaskFactory() {
+        return taskFactory;
+    }
+
+    /**
+     * @return the task running now, or {@code null} when the loop runs a plain callback
+     *     (asyncio's {@code current_task()})
+     */
+    public Task<?> currentTask() {
+        return currentTask;
+    }
+
+    /** @return a snapshot of the tasks of this loop that are not done (asyncio's {@code all_tasks()}) */
+    public Set<Task<?>> allTasks() {
+        Set<Task<?>> live = new LinkedHashSet<>();
+        for (Task<?> t : tasks) {
+            if (!t.done()) {
+                live.add(t);
+            }
+        }
+        return live;
+    }
+
+    /**
+     * Low-level, for task implementations: holds {@code task} strongly until
+     * {@link #unregisterTask} (asyncio's {@code _register_task}).
+     *
+     * @param task a pending task of this loop
+     */
+    public void registerTask(Task<?> task) {
+        tasks.add(task);
+    }
+
+    /**
+     * Low-level, for task implementations: releases a finished task (asyncio's
+     * {@code _unregister_task}).
+     *
+     * @param task the task
+     */
+    public void unregisterTask(Task<?> task) {
+        tasks.remove(task);
+    }
+
+    /**
+     * Low-level, for task implementations: marks {@code task} as running (asyncio's
+     * {@code _enter_task}).
+     *
+     * @param task the task about to run a step
+     * @throws IllegalStateException if another task is running
+     */
+    public void enterTask(Task<?> task) {
+        if (currentTask != null) {
+            throw new IllegalStateException("cannot enter task " + task + " while task " + currentTask + " is running");
+        }
+        currentTask = task;
+    }
+
+    /**
+     * Low-level, for task implementations: marks {@code task} as no longer running (asyncio's
+     * {@code _leave_task}).
+     *
+     * @param task the task that ran a step
+     * @throws IllegalStateException if {@code task} is not the running task
+     */
+    public void leaveTask(Task<?> task) {
+        if (currentTask != task) {
+            throw new IllegalStateException("leaving task " + task + ", which is not the running task " + currentTask);
+        }
+        currentTask = null;
+    }
+
+    /**
+     * Low-level, for eager task starts: makes {@code task} the running task and returns the
+     * previous one (asyncio's {@code _swap_current_task}).
+     *
+     * @param task the task to run, or {@code null}
+     * @return the task that was running, or {@code null}
+     */
+    public Task<?> swapCurrentTask(Task<?> task) {
+        Task<?> previous = currentTask;
+        currentTask = task;
+        return previous;
+    }
+
+    // ================================================================ executors
+
+    /**
+     * Runs {@code fn} on {@code executor} and returns a future of this loop chained to it
+     * in both directions (asyncio's {@code run_in_executor()}): the outcome flows back
+     * through {@link #callSoonThreadsafe}; cancelling the returned future cancels the
+     * executor's task if it has not started (a running call is never interrupted: a thread
+     * interrupted in NIO loses its channel).
+     *
+     * @param executor where to run, or {@code null} for the default executor (a virtual
+     *     thread per call)
+     * @param fn the blocking call
+     * @param <T> the result type
+     * @return a future of this loop with {@code fn}'s outcome
+     * @throws IllegalStateException if the loop is closed or its default executor was shut down
+     */
+    public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
+        checkClosed();
+        checkThread();
+        if (fn == null) {
+            throw new NullPointerException("fn must not be null");
+        }
+        Executor target = executor == null ? defaultExecutor() : executor;
+        Future<T> result = createFuture();
+        FutureTask<T> job = new FutureTask<>(fn) {
+            @Override
+            protected void done() {
+                if (!closed) {
+                    try {
+                        callSoonThreadsafe(() -> copyOutcome(this, result));
+                    } catch (IllegalStateException loopClosed) {
+                        // the loop closed meanwhile: nobody can observe the result
+                    }
+                }
+            }
+        };
+        result.addDoneCallback(f -> {
+            if (f.cancelled()) {
+                job.cancel(false);
+            }
+        });
+        target.execute(job);
+        return result;
+    }
+
+    /**
+     * Like {@link #runInExecutor(Executor, Callable)} for a call without a result.
+     *
+     * @param executor where to run, or {@code null} for the default executor
+     * @param fn the blocking call
+     * @return a future of this loop completed with {@code null} when {@code fn} returns
+     */
+    public Future<Void> runInExecutor(Executor executor, Runnable fn) {
+        if (fn == null) {
+            throw new NullPointerException("fn must not be null");
+        }
+        return runInExecutor(executor, () -> {
+            fn.run();
+            return null;
+        });
+    }
+
+    private static <T> void copyOutcome(FutureTask<T> job, Future<T> target) {
+        if (target.done()) {
+            return;
+        }
+        if (job.isCancelled()) {
+            target.cancel();
+            return;
+        }
+        try {
+            target.setResult(job.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+            target.setException(e.getCause());
+        } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+            target.cancel();
+        }
+    }
+
+    private ExecutorService defaultExecutor() {
+        if (executorShutdownCalled) {
+            throw new IllegalStateException("the default executor was shut down (shutdownDefaultExecutor was called)");
+        }
+        ExecutorService e = defaultExecutor;
+        if (e == null) {
+            e = defaultExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("asyncio4j-executor-", 0).factory());
+        }
+        return e;
+    }
+
+    /**
+     * Sets the executor {@code runInExecutor(null, ...)} uses (asyncio's
+     * {@code set_default_executor()}).
+     *
+     * @param executor the executor
+     */
+    public void setDefaultExecutor(ExecutorService executor) {
+        checkThread();
+        if (executor == null) {
+            throw new NullPointerException("executor must not be null");
+        }
+        this.defaultExecutor = executor;
+    }
+
+    /**
+     * Shuts the default executor down and waits, in a task, for its calls to finish
+     * (asyncio's {@code shutdown_default_executor()}). Later {@code runInExecutor(null, ...)}
+     * calls fail.
+     *
+     * <p>Cancellation: the executor has been told to shut down; its calls go on and finish
+     * on their own.
+     *
+     * @param timeout seconds to wait before giving up with a warning
+     * @throws IllegalStateException if called outside a task
+     */
+    public void shutdownDefaultExecutor(double timeout) {
+        checkThread();
+        executorShutdownCalled = true;
+        ExecutorService executor = defaultExecutor;
+        if (executor == null) {
+            return;
+        }
+        Future<Boolean> finished = createFuture();
+        Thread.ofPlatform().daemon().name("asyncio4j-executor-shutdown").start(() -> {
+            boolean done;
+            executor.shutdown();
+            try {
+                done = executor.awaitTermination(Math.max(0, (long) (timeout * 1e9)), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                done = false;
+            }
+            boolean d = done;
+            if (!closed) {
+                try {
+                    callSoonThreadsafe(() -> {
+                        if (!finished.done()) {
+                            finished.setResult(d);
+                        }
+                    });
+                } catch (IllegalStateException loopClosed) {
+                    // nothing waits any more
+                }
+            }
+        });
+        if (!finished.await()) {
+            LOG.log(Level.WARNING, "the default executor did not finish joining its threads within " + timeout + " seconds");
+        }
+    }
+
+    /** {@link #shutdownDefaultExecutor(double)} with asyncio's default timeout, 300 seconds. */
+    public void shutdownDefaultExecutor() {
+        shutdownDefaultExecutor(300);
+    }
+
+    // ================================================================ errors
+
+    /**
+     * Sets the handler for errors that cannot propagate (asyncio's
+     * {@code set_exception_handler()}).
+     *
+     * @param handler the handler, or {@code null} for {@link #defaultExceptionHandler}
+     */
+    public void setExceptionHandler(ExceptionHandler handler) {
+        this.exceptionHandler = handler;
+    }
+
+    /** @return the handler, or {@code null} when the default is used */
+    public ExceptionHandler getExceptionHandler() {
+        return exceptionHandler;
+    }
+
+    /**
+     * Reports an error to the exception handler (asyncio's {@code call_exception_handler()}).
+     * If the handler itself throws, both errors are logged.
+     *
+     * @param context what happened
+     */
+    public void callExceptionHandler(ExceptionContext context) {
+        ExceptionHandler h = exceptionHandler;
+        if (h == null) {
+            defaultExceptionHandler(context);
+            return;
+        }
+        try {
+            h.handle(this, context);
+        } catch (Throwable t) {
+            defaultExceptionHandler(new ExceptionContext("unhandled error in the exception handler", t, null, null, null));
+            defaultExceptionHandler(context);
+        }
+    }
+
+    /**
+     * Logs {@code context} at level ERROR on the {@code org.asyncio4j} {@link System.Logger}
+     * (asyncio's {@code default_exception_handler()}).
+     *
+     * @param context what happened
+     */
+    public void defaultExceptionHandler(ExceptionContext context) {
+        StringBuilder sb = new StringBuilder(context.message());
+        if (context.future() != null) {
+            sb.append("\nfuture: ").append(context.future());
+        }
+        if (context.handle() != null) {
+            sb.append("\nhandle: ").append(context.handle());
+        }
+        if (context.source() != null) {
+            sb.append("\nsource: ").append(context.source());
+        }
+        LOG.log(Level.ERROR, sb.toString(), context.exception());
+    }
+
+    // ================================================================ debug mode
+
+    /** @return whether debug mode is on (asyncio's {@code get_debug()}) */
+    public boolean getDebug() {
+        return debug;
+    }
+
+    /**
+     * Turns debug mode on or off (asyncio's {@code set_debug()}): callbacks that run longer
+     * than {@link #slowCallbackDuration()} are logged. Also on with
+     * {@code -Dasyncio4j.debug=true}.
+     *
+     * @param enabled the new mode
+     */
+    public void setDebug(boolean enabled) {
+        this.debug = enabled;
+    }
+
+    /** @return the duration, in seconds, above which debug mode logs a callback as slow */
+    public double slowCallbackDuration() {
+        return slowCallbackDuration;
+    }
+
+    /**
+     * @param seconds the duration above which debug mode logs a callback as slow
+     */
+    public void setSlowCallbackDuration(double seconds) {
+        if (!(seconds >= 0)) {
+            throw new IllegalArgumentException("slowCallbackDuration must be >= 0 seconds, got " + seconds);
+        }
+        this.slowCallbackDuration = seconds;
+    }
+
+    // ================================================================ checks
+
+    private void checkClosed() {
+        if (closed) {
+            throw new IllegalStateException("the event loop is closed");
+        }
+    }
+
+    private void checkNotRunning() {
+        if (isRunning()) {
+            throw new IllegalStateException("this event loop is already running; inside a task, await the future "
+                    + "instead of running the loop again");
+        }
+    }
+
+    /** Loop-only methods: the loop's thread (or a task's strand on it), or any thread while stopped. */
+    private void checkThread() {
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread() && RUNNING.get() != this) {
+            throw new IllegalStateException("this event loop method was called from thread "
+                    + Thread.currentThread().getName() + " while the loop runs on thread " + t.getName()
+                    + "; from other threads use callSoonThreadsafe(...)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<EventLoop running=" + isRunning() + " closed=" + closed + " debug=" + debug + " ready=" + ready.size()
+                + " timers=" + timers.size() + ">";
+    }
+}

@@ -1,0 +1,54 @@
+package org.asyncio4j.loop;
+
+import org.asyncio4j.future.Context;
+
+/**
+ * A callback scheduled on an event loop, returned by {@link EventLoop#callSoon} (asyncio's
+ * {@code asyncio.Handle}). It runs once, inside the {@link Context} captured when it was
+ * scheduled, unless it is cancelled first.
+ *
+ * <p>An exception thrown by the callback does not stop the loop: it goes to the loop's
+ * exception handler with this handle in the {@link ExceptionContext}.
+ */
+public class Handle {
+    final EventLoop loop;
+    final Runnable callback;
+    final Context context;
+    /** Set by {@link #cancel()}; the loop skips cancelled handles. */
+    boolean cancelled;
+
+    Handle(EventLoop loop, Runnable callback, Context context) {
+        this.loop = loop;
+        this.callback = callback;
+        this.context = context;
+    }
+
+    /** Cancels the callback; if it has not run yet, it never will. Idempotent. */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    /** @return whether {@link #cancel()} was called */
+    public final boolean cancelled() {
+        return cancelled;
+    }
+
+    /** @return the context the callback runs in */
+    public final Context getContext() {
+        return context;
+    }
+
+    /** Runs the callback in its context; reports what it throws to the loop. */
+    final void run() {
+        try {
+            context.run(callback);
+        } catch (Throwable t) {
+            loop.callExceptionHandler(new ExceptionContext("Exception in callback " + callback, t, null, this, null));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<Handle " + (cancelled ? "cancelled " : "") + callback + ">";
+    }
+}
