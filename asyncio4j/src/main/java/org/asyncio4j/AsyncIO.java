@@ -223,6 +223,15 @@ public final class AsyncIO {
         return EventLoop.newEventLoop();
     }
 
+    /**
+     * @return the coroutine engine of this JVM: {@code "continuation"} (the fast default,
+     *     needs {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}) or
+     *     {@code "virtual-thread"} (the fallback); no asyncio counterpart
+     */
+    public static String coroutineEngine() {
+        return Task.engineName();
+    }
+
     // ---------------------------------------------------------------- gather
 
     /**

@@ -96,6 +96,14 @@ public class Task<T> extends Future<T> {
         this(loop, coro, null, null, false);
     }
 
+    /**
+     * @return the coroutine engine that drives tasks in this JVM: {@code "continuation"} or
+     *     {@code "virtual-thread"} (see the README on choosing it)
+     */
+    public static String engineName() {
+        return CoroutineEngine.INSTANCE.name();
+    }
+
     // ---------------------------------------------------------------- the current task
 
     /**
