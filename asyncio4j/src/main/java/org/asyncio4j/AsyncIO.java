@@ -1,18 +1,30 @@
 package org.asyncio4j;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.asyncio4j.combinators.AsCompleted;
+import org.asyncio4j.combinators.EagerTaskFactory;
 import org.asyncio4j.combinators.Gather;
+import org.asyncio4j.combinators.ReturnWhen;
+import org.asyncio4j.combinators.Shield;
+import org.asyncio4j.combinators.Timeout;
+import org.asyncio4j.combinators.ToThread;
+import org.asyncio4j.combinators.Wait;
+import org.asyncio4j.combinators.WaitFor;
+import org.asyncio4j.combinators.WaitResult;
 import org.asyncio4j.future.Coroutine;
 import org.asyncio4j.future.Future;
 import org.asyncio4j.future.Sleep;
 import org.asyncio4j.future.Task;
 import org.asyncio4j.future.VoidCoroutine;
 import org.asyncio4j.loop.EventLoop;
+import org.asyncio4j.loop.TaskFactory;
 
 /**
  * asyncio's module-level functions, as static methods: the usual entry point.
@@ -383,5 +395,333 @@ public final class AsyncIO {
         } catch (CompletionException e) {
             target.setException(e.getCause() == null ? e : e.getCause());
         }
+    }
+
+    // ================================================================ waiting, timeouts, structured concurrency
+    // wait, waitFor, asCompleted, shield, timeout/timeoutAt, eager tasks, toThread (issue 3).
+    // Implementations live in org.asyncio4j.combinators; TaskGroup is used directly.
+
+    /** {@link #wait(Collection, double, ReturnWhen)} returns when any future is done (asyncio's {@code FIRST_COMPLETED}). */
+    public static final ReturnWhen FIRST_COMPLETED = ReturnWhen.FIRST_COMPLETED;
+    /** {@link #wait(Collection, double, ReturnWhen)} returns when any future raises, or all are done (asyncio's {@code FIRST_EXCEPTION}). */
+    public static final ReturnWhen FIRST_EXCEPTION = ReturnWhen.FIRST_EXCEPTION;
+    /** {@link #wait(Collection, double, ReturnWhen)} returns when every future is done (asyncio's {@code ALL_COMPLETED}). */
+    public static final ReturnWhen ALL_COMPLETED = ReturnWhen.ALL_COMPLETED;
+
+    /**
+     * Suspending: waits until {@code returnWhen} holds for {@code futures} or
+     * {@code timeout} seconds pass, and returns the done and the pending futures (asyncio's
+     * {@code asyncio.wait}). Never cancels anything, never raises {@code TimeoutError}.
+     * Call it qualified ({@code AsyncIO.wait}): inside a class, an unqualified {@code wait}
+     * means {@link Object#wait()}.
+     *
+     * <p>Cancellation: {@link org.asyncio4j.future.CancelledError} is raised here; the
+     * futures keep running and carry no callback of {@code wait}.
+     *
+     * @param futures futures or tasks of the running loop; not empty
+     * @param timeout seconds; {@link Double#POSITIVE_INFINITY} for none; not NaN
+     * @param returnWhen {@link #FIRST_COMPLETED}, {@link #FIRST_EXCEPTION} or {@link #ALL_COMPLETED}
+     * @param <F> the future type
+     * @return the done and the pending futures
+     * @throws IllegalArgumentException if {@code futures} is empty or {@code timeout} is NaN
+     * @throws NullPointerException if {@code returnWhen} is null
+     * @see Wait
+     */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> futures, double timeout,
+            ReturnWhen returnWhen) {
+        return Wait.wait(futures, timeout, returnWhen);
+    }
+
+    /**
+     * Suspending: {@link #wait(Collection, double, ReturnWhen)} with {@link #ALL_COMPLETED}.
+     *
+     * @param futures futures or tasks of the running loop; not empty
+     * @param timeout seconds; {@link Double#POSITIVE_INFINITY} for none
+     * @param <F> the future type
+     * @return the done and the pending futures
+     */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> futures, double timeout) {
+        return Wait.wait(futures, timeout, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /**
+     * Suspending: {@link #wait(Collection, double, ReturnWhen)} without timeout.
+     *
+     * @param futures futures or tasks of the running loop; not empty
+     * @param returnWhen when to return
+     * @param <F> the future type
+     * @return the done and the pending futures
+     */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> futures, ReturnWhen returnWhen) {
+        return Wait.wait(futures, Double.POSITIVE_INFINITY, returnWhen);
+    }
+
+    /**
+     * Suspending: {@link #wait(Collection, double, ReturnWhen)} until all are done, without timeout.
+     *
+     * @param futures futures or tasks of the running loop; not empty
+     * @param <F> the future type
+     * @return the done futures (all of them) and an empty pending set
+     */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> futures) {
+        return Wait.wait(futures);
+    }
+
+    /**
+     * Suspending: awaits {@code fut} for at most {@code timeout} seconds (asyncio's
+     * {@code asyncio.wait_for}, Python 3.12 semantics): on timeout the future is cancelled,
+     * waited for, and {@link org.asyncio4j.future.TimeoutError} is raised; a result that
+     * arrived in the same iteration as the timeout is returned instead.
+     *
+     * <p>Cancellation: the future is cancelled too; once it is done,
+     * {@link org.asyncio4j.future.CancelledError} is raised here.
+     *
+     * @param fut a future or task of the running loop
+     * @param timeout seconds; {@link Double#POSITIVE_INFINITY} for none; zero or negative:
+     *     already expired; not NaN
+     * @param <T> the result type
+     * @return the future's result
+     * @see WaitFor
+     */
+    public static <T> T waitFor(Future<T> fut, double timeout) {
+        return WaitFor.waitFor(fut, timeout);
+    }
+
+    /**
+     * Suspending: {@link #waitFor(Future, double)} with a {@link Duration}.
+     *
+     * @param fut a future or task of the running loop
+     * @param timeout how long
+     * @param <T> the result type
+     * @return the future's result
+     */
+    public static <T> T waitFor(Future<T> fut, Duration timeout) {
+        return WaitFor.waitFor(fut, timeout.toNanos() * 1e-9);
+    }
+
+    /**
+     * Suspending: runs {@code coro} in the current task under a deadline {@code timeout}
+     * seconds away (asyncio's {@code asyncio.wait_for(coro, timeout)}).
+     *
+     * <p>Cancellation: the coroutine sees it at its current await; what it does about it
+     * propagates here.
+     *
+     * @param coro the coroutine
+     * @param timeout seconds; {@link Double#POSITIVE_INFINITY} for none; not NaN
+     * @param <T> the result type
+     * @return what {@code coro} returned
+     * @see WaitFor#waitFor(Coroutine, double)
+     */
+    public static <T> T waitFor(Coroutine<T> coro, double timeout) {
+        return WaitFor.waitFor(coro, timeout);
+    }
+
+    /**
+     * Suspending: {@link #waitFor(Coroutine, double)} for a coroutine that returns nothing.
+     *
+     * @param coro the coroutine
+     * @param timeout seconds; {@link Double#POSITIVE_INFINITY} for none; not NaN
+     */
+    public static void waitFor(VoidCoroutine coro, double timeout) {
+        WaitFor.waitFor(Coroutine.of(coro), timeout);
+    }
+
+    /**
+     * The futures in completion order, for a plain {@code for} loop inside a task (asyncio's
+     * {@code asyncio.as_completed}, in Python 3.13's {@code async for} form: each element is
+     * the original future, done). Each step of the loop suspends until the next one is done.
+     *
+     * <pre>{@code
+     * for (Task<String> t : AsyncIO.asCompleted(tasks)) { use(t.result()); }
+     * }</pre>
+     *
+     * @param futures futures or tasks of the running loop
+     * @param <F> the future type
+     * @return a one-shot iterable
+     * @see AsCompleted
+     */
+    public static <F extends Future<?>> AsCompleted<F> asCompleted(Collection<? extends F> futures) {
+        return new AsCompleted<>(futures, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * {@link #asCompleted(Collection)} with a timeout, counted from now: once it passes,
+     * each remaining step raises {@link org.asyncio4j.future.TimeoutError}; nothing is cancelled.
+     *
+     * @param futures futures or tasks of the running loop
+     * @param timeout seconds; {@link Double#POSITIVE_INFINITY} for none; not NaN
+     * @param <F> the future type
+     * @return a one-shot iterable
+     */
+    public static <F extends Future<?>> AsCompleted<F> asCompleted(Collection<? extends F> futures, double timeout) {
+        return new AsCompleted<>(futures, timeout);
+    }
+
+    /**
+     * A future that completes like {@code fut} but whose cancellation does not reach it
+     * (asyncio's {@code asyncio.shield}): a task awaiting it can be cancelled while
+     * {@code fut} runs on.
+     *
+     * @param fut the future or task to protect
+     * @param <T> the result type
+     * @return {@code fut} if done, else the outer future
+     * @see Shield
+     */
+    public static <T> Future<T> shield(Future<T> fut) {
+        return Shield.shield(fut);
+    }
+
+    /**
+     * Wraps {@code coro} in a task and shields it (asyncio's {@code asyncio.shield(coro)}).
+     *
+     * @param coro the coroutine
+     * @param <T> the result type
+     * @return the outer future
+     */
+    public static <T> Future<T> shield(Coroutine<T> coro) {
+        return Shield.shield(coro);
+    }
+
+    /**
+     * A deadline scope expiring {@code delay} seconds from now (asyncio's
+     * {@code asyncio.timeout(delay)}); enter it with {@link Timeout#run}. Use this form
+     * when the body needs the {@link Timeout} object ({@code reschedule}, {@code expired}).
+     *
+     * @param delay seconds; {@link Double#POSITIVE_INFINITY} for none; zero or negative:
+     *     expires at the next iteration after entry; not NaN
+     * @return the scope, not yet entered
+     * @throws IllegalStateException if no loop is running on this thread
+     * @see Timeout
+     */
+    public static Timeout timeout(double delay) {
+        return Timeout.after(delay);
+    }
+
+    /**
+     * {@link #timeout(double)} with a {@link Duration}.
+     *
+     * @param delay how long
+     * @return the scope, not yet entered
+     */
+    public static Timeout timeout(Duration delay) {
+        return Timeout.after(delay.toNanos() * 1e-9);
+    }
+
+    /**
+     * Suspending: runs {@code body} in the current task with a deadline {@code delay}
+     * seconds away (asyncio's {@code async with asyncio.timeout(delay): ...}). On expiry the
+     * task is cancelled, and the {@code CancelledError} the body ends with becomes a
+     * {@link org.asyncio4j.future.TimeoutError}. This lambda form, rather than
+     * try-with-resources, is the Java shape of {@code async with} here because
+     * {@code close()} could not replace the body's exception (see {@link Timeout}).
+     *
+     * <pre>{@code
+     * String page = AsyncIO.timeout(10, () -> fetch(url));
+     * }</pre>
+     *
+     * <p>Cancellation: a cancellation from outside propagates as
+     * {@link org.asyncio4j.future.CancelledError}, never as a timeout.
+     *
+     * @param delay seconds; {@link Double#POSITIVE_INFINITY} for none; not NaN
+     * @param body the code under the deadline
+     * @param <T> the result type
+     * @return what {@code body} returned
+     */
+    public static <T> T timeout(double delay, Coroutine<T> body) {
+        return Timeout.after(delay).run(body);
+    }
+
+    /**
+     * Suspending: {@link #timeout(double, Coroutine)} for a body that returns nothing.
+     *
+     * @param delay seconds; {@link Double#POSITIVE_INFINITY} for none; not NaN
+     * @param body the code under the deadline
+     */
+    public static void timeout(double delay, VoidCoroutine body) {
+        Timeout.after(delay).run(body);
+    }
+
+    /**
+     * A deadline scope expiring at loop time {@code when} (asyncio's
+     * {@code asyncio.timeout_at(when)}).
+     *
+     * @param when a loop time ({@link EventLoop#time()}); {@link Double#POSITIVE_INFINITY}
+     *     for none; not NaN
+     * @return the scope, not yet entered
+     */
+    public static Timeout timeoutAt(double when) {
+        return new Timeout(when);
+    }
+
+    /**
+     * Suspending: {@link #timeout(double, Coroutine)} with a deadline in loop time
+     * (asyncio's {@code async with asyncio.timeout_at(when): ...}).
+     *
+     * @param when a loop time; {@link Double#POSITIVE_INFINITY} for none; not NaN
+     * @param body the code under the deadline
+     * @param <T> the result type
+     * @return what {@code body} returned
+     */
+    public static <T> T timeoutAt(double when, Coroutine<T> body) {
+        return new Timeout(when).run(body);
+    }
+
+    /**
+     * Suspending: {@link #timeoutAt(double, Coroutine)} for a body that returns nothing.
+     *
+     * @param when a loop time; {@link Double#POSITIVE_INFINITY} for none; not NaN
+     * @param body the code under the deadline
+     */
+    public static void timeoutAt(double when, VoidCoroutine body) {
+        new Timeout(when).run(body);
+    }
+
+    /**
+     * The task factory whose tasks start eagerly, running synchronously inside
+     * {@code createTask} until their first suspension (asyncio's
+     * {@code asyncio.eager_task_factory}, Python 3.12). Install it with
+     * {@code getRunningLoop().setTaskFactory(AsyncIO.eagerTaskFactory())}.
+     *
+     * @return the factory
+     * @see EagerTaskFactory
+     */
+    public static TaskFactory eagerTaskFactory() {
+        return EagerTaskFactory.eagerTaskFactory();
+    }
+
+    /**
+     * An eager task factory making tasks with {@code constructor} (asyncio's
+     * {@code asyncio.create_eager_task_factory}).
+     *
+     * @param constructor makes tasks of a custom class, honouring {@code eagerStart}
+     * @return the factory
+     */
+    public static TaskFactory createEagerTaskFactory(EagerTaskFactory.TaskConstructor constructor) {
+        return EagerTaskFactory.createEagerTaskFactory(constructor);
+    }
+
+    /**
+     * Suspending: runs blocking {@code fn} on a virtual thread, in a copy of the current
+     * context, and returns its result (asyncio's {@code asyncio.to_thread}).
+     *
+     * <p>Cancellation: raised here at once; a call already started runs on to its end (it
+     * is never interrupted) and its result is dropped.
+     *
+     * @param fn the blocking call
+     * @param <T> the result type
+     * @return what {@code fn} returned; its exception is rethrown unchanged
+     * @see ToThread
+     */
+    public static <T> T toThread(Callable<T> fn) {
+        return ToThread.toThread(fn);
+    }
+
+    /**
+     * Suspending: {@link #toThread(Callable)} for a call without a result.
+     *
+     * @param fn the blocking call
+     */
+    public static void toThread(Runnable fn) {
+        ToThread.toThread(fn);
     }
 }
