@@ -87,7 +87,10 @@ public final class Gather {
         return gather(Arrays.asList(futures));
     }
 
-    private static Future<List<Object>> start(boolean returnExceptions, List<? extends Future<?>> futures) {
+    private static Future<List<Object>> start(boolean returnExceptions, List<? extends Future<?>> given) {
+        // A snapshot, as asyncio's gather keeps its own list of children: the caller may
+        // reuse or clear its list while the gather is pending.
+        List<? extends Future<?>> futures = new ArrayList<>(given);
         if (futures.isEmpty()) {
             Future<List<Object>> empty = EventLoop.getRunningLoop().createFuture();
             empty.setResult(new ArrayList<>());

@@ -1,0 +1,111 @@
+package org.asyncio4j.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.asyncio4j.future.Context;
+import org.asyncio4j.future.ContextVar;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link Handle}: cancel, and the context a callback runs in. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HandleTest {
+    private static final ContextVar<String> VAR = new ContextVar<>("handle-test", "default");
+
+    private final EventLoop loop = new EventLoop();
+    private final List<ExceptionContext> handled = new ArrayList<>();
+
+    HandleTest() {
+        loop.setExceptionHandler((l, c) -> handled.add(c));
+    }
+
+    @AfterEach
+    void closeLoop() {
+        loop.close();
+        assertEquals(List.of(), handled, "errors reached the exception handler");
+    }
+
+    private void runOnce() {
+        loop.stop();
+        loop.runForever();
+    }
+
+    @Test
+    void aCancelledHandleNeverRuns() {
+        List<String> ran = new ArrayList<>();
+        Handle h = loop.callSoon(() -> ran.add("cancelled one"));
+        loop.callSoon(() -> ran.add("other"));
+        assertFalse(h.cancelled());
+        h.cancel();
+        h.cancel(); // idempotent
+        assertTrue(h.cancelled());
+        runOnce();
+        assertEquals(List.of("other"), ran);
+    }
+
+    @Test
+    void aHandleCancelledByAnEarlierCallbackOfTheSameIterationDoesNotRun() {
+        List<String> ran = new ArrayList<>();
+        Handle[] later = new Handle[1];
+        loop.callSoon(() -> {
+            ran.add("first");
+            later[0].cancel();
+        });
+        later[0] = loop.callSoon(() -> ran.add("second"));
+        runOnce();
+        assertEquals(List.of("first"), ran);
+    }
+
+    @Test
+    void cancellingAHandleThatAlreadyRanHasNoEffect() {
+        List<String> ran = new ArrayList<>();
+        Handle h = loop.callSoon(() -> ran.add("ran"));
+        runOnce();
+        h.cancel();
+        assertTrue(h.cancelled());
+        runOnce();
+        assertEquals(List.of("ran"), ran);
+    }
+
+    @Test
+    void aCallbackRunsInACopyOfTheContextCapturedWhenItWasScheduled() {
+        List<String> seen = new ArrayList<>();
+        Context outer = Context.copyContext();
+        outer.run(() -> {
+            VAR.set("at schedule time");
+            loop.callSoon(() -> {
+                seen.add(VAR.get());
+                VAR.set("changed by the callback");
+            });
+            VAR.set("changed after scheduling");
+        });
+        runOnce();
+        assertEquals(List.of("at schedule time"), seen);
+        assertEquals("changed after scheduling", outer.get(VAR, null), "the callback's change leaked out of its copy");
+    }
+
+    @Test
+    void aCallbackGivenAContextRunsInThatVeryContext() {
+        Context ctx = new Context();
+        Handle h = loop.callSoon(() -> VAR.set("set inside"), ctx);
+        assertSame(ctx, h.getContext());
+        runOnce();
+        assertEquals("set inside", ctx.get(VAR, null));
+        assertEquals("default", VAR.get(), "the change must stay in the given context");
+    }
+
+    @Test
+    void toStringSaysWhetherTheHandleIsCancelled() {
+        Handle h = loop.callSoon(() -> { });
+        assertFalse(h.toString().contains("cancelled"), h.toString());
+        h.cancel();
+        assertTrue(h.toString().contains("cancelled"), h.toString());
+    }
+}

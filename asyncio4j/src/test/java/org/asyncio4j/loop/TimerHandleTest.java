@@ -1,0 +1,201 @@
+package org.asyncio4j.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.asyncio4j.ManualClock;
+import org.asyncio4j.future.ContextVar;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link TimerHandle}: when, cancel, and the loop's lazy removal of cancelled timers (heap
+ * rebuild when they are the majority). Runs on a {@link ManualClock}, so it is exact and
+ * takes no real time.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TimerHandleTest {
+    private final ManualClock clock = new ManualClock();
+    private final EventLoop loop = new EventLoop(clock);
+    private final List<ExceptionContext> handled = new ArrayList<>();
+
+    TimerHandleTest() {
+        loop.setExceptionHandler((l, c) -> handled.add(c));
+    }
+
+    @AfterEach
+    void closeLoop() {
+        loop.close();
+        assertEquals(List.of(), handled, "errors reached the exception handler");
+    }
+
+    private void runOnce() {
+        loop.stop();
+        loop.runForever();
+    }
+
+    /** Runs the loop until loop time {@code when}. */
+    private void runUntil(double when) {
+        loop.callAt(when, loop::stop);
+        loop.runForever();
+    }
+
+    /** The number of timers in the heap, cancelled ones included, as the loop's repr shows it. */
+    private int timersInHeap() {
+        Matcher m = Pattern.compile("timers=(\\d+)").matcher(loop.toString());
+        assertTrue(m.find(), loop.toString());
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void whenIsTheLoopTimeTheTimerIsDueAt() {
+        clock.advance(100);
+        assertEquals(105.5, loop.callAt(105.5, () -> { }).when());
+        assertEquals(102, loop.callLater(2, () -> { }).when());
+        assertEquals(100.25, loop.callLater(Duration.ofMillis(250), () -> { }).when());
+    }
+
+    @Test
+    void aCancelledTimerNeverRunsAndTheOthersDo() {
+        List<String> ran = new ArrayList<>();
+        TimerHandle a = loop.callLater(1, () -> ran.add("a"));
+        loop.callLater(2, () -> ran.add("b"));
+        assertFalse(a.cancelled());
+        a.cancel();
+        a.cancel(); // idempotent
+        assertTrue(a.cancelled());
+        assertTrue(a.toString().contains("cancelled"), a.toString());
+        runUntil(3);
+        assertEquals(List.of("b"), ran);
+    }
+
+    @Test
+    void aTimerCancelledByAnEarlierTimerOfTheSameIterationDoesNotRun() {
+        List<String> ran = new ArrayList<>();
+        TimerHandle[] second = new TimerHandle[1];
+        loop.callAt(1, () -> {
+            ran.add("first");
+            second[0].cancel();
+        });
+        second[0] = loop.callAt(1, () -> ran.add("second"));
+        runUntil(2);
+        assertEquals(List.of("first"), ran);
+    }
+
+    @Test
+    void cancellingATimerThatAlreadyRanHasNoEffect() {
+        List<String> ran = new ArrayList<>();
+        TimerHandle t = loop.callAt(1, () -> ran.add("ran"));
+        runUntil(2);
+        t.cancel();
+        assertTrue(t.cancelled());
+        loop.callAt(3, () -> ran.add("later"));
+        runUntil(4);
+        assertEquals(List.of("ran", "later"), ran);
+        assertEquals(0, timersInHeap());
+    }
+
+    @Test
+    void aFewCancelledTimersAreDroppedLazilyFromTheTopOfTheHeap() {
+        List<TimerHandle> timers = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            timers.add(loop.callAt(1000 + i, () -> { }));
+        }
+        for (int i = 0; i < 10; i++) {
+            timers.get(i).cancel(); // the ten earliest: the top of the heap
+        }
+        timers.get(50).cancel(); // one in the middle stays until it reaches the top
+        assertEquals(100, timersInHeap(), "cancel() alone removes nothing");
+        runOnce();
+        assertEquals(90, timersInHeap());
+    }
+
+    @Test
+    void whenCancelledTimersAreTheMajorityTheHeapIsRebuiltAndTheRestRunInOrder() {
+        List<Integer> ran = new ArrayList<>();
+        List<TimerHandle> timers = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            int n = i;
+            timers.add(loop.callAt(1000 + i, () -> ran.add(n)));
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            if (i % 10 == 3) {
+                expected.add(i);
+            } else {
+                timers.get(i).cancel();
+            }
+        }
+        runOnce();
+        assertEquals(100, timersInHeap(), "900 of 1000 timers cancelled: the heap should be rebuilt without them");
+        assertEquals(List.of(), ran);
+        runUntil(3000);
+        assertEquals(expected, ran);
+        assertEquals(0, timersInHeap());
+    }
+
+    /** A property test of the heap under cancellation, with many equal due times. */
+    @Test
+    void randomTimersWithRandomCancellationsRunInWhenThenSchedulingOrder() {
+        Random random = new Random(42);
+        record Timer(int id, double when) { }
+        List<Timer> specs = new ArrayList<>();
+        List<Integer> ran = new ArrayList<>();
+        List<TimerHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            Timer spec = new Timer(i, 1 + random.nextInt(200));
+            specs.add(spec);
+            handles.add(loop.callAt(spec.when(), () -> ran.add(spec.id())));
+        }
+        Set<Integer> cancelled = new HashSet<>();
+        // cancel 60% now, in random order
+        for (int i = 0; i < 1800; i++) {
+            int id = random.nextInt(3000);
+            handles.get(id).cancel();
+            cancelled.add(id);
+        }
+        // and some more from a timer half-way through (only later ones can still be stopped)
+        List<Integer> midRun = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            int id = random.nextInt(3000);
+            if (specs.get(id).when() > 100.5) {
+                midRun.add(id);
+            }
+        }
+        loop.callAt(100.5, () -> midRun.forEach(id -> handles.get(id).cancel()));
+        cancelled.addAll(midRun);
+        runUntil(300);
+        List<Integer> expected = specs.stream()
+                .filter(s -> !cancelled.contains(s.id()))
+                .sorted(Comparator.comparingDouble(Timer::when).thenComparingInt(Timer::id))
+                .map(Timer::id)
+                .toList();
+        assertEquals(expected, ran);
+        assertEquals(0, timersInHeap());
+    }
+
+    @Test
+    void aTimerRunsInTheContextCapturedWhenItWasScheduled() {
+        ContextVar<String> var = new ContextVar<>("timer-test", "none");
+        List<String> seen = new ArrayList<>();
+        org.asyncio4j.future.Context ctx = org.asyncio4j.future.Context.copyContext();
+        ctx.run(() -> {
+            var.set("scheduler's");
+            loop.callLater(1, () -> seen.add(var.get()));
+        });
+        runUntil(2);
+        assertEquals(List.of("scheduler's"), seen);
+    }
+}
