@@ -79,7 +79,16 @@ public class Task<T> extends Future<T> {
         this.name = name;
         if (eagerStart && loop.isRunning()) {
             loop.registerTask(this);
-            startEagerly();
+            try {
+                startEagerly();
+            } catch (RuntimeException | Error e) {
+                // The first step could not start (e.g. the context is entered already):
+                // nothing will ever step this task, so it must not stay registered, or
+                // Runner.close() would wait for it forever. asyncio's eager start raises
+                // from the constructor and leaves no task behind either.
+                loop.unregisterTask(this);
+                throw e;
+            }
         } else {
             loop.callSoon(this::step, this.context);
             loop.registerTask(this);

@@ -1009,6 +1009,12 @@ public final class EventLoop implements AutoCloseable {
      */
     public void shutdownDefaultExecutor(double timeout) {
         checkThread();
+        // A suspending call outside a task must fail before it changes anything (it used to
+        // shut the executor down and only then fail in await()).
+        if (currentTask == null || RUNNING.get() != this) {
+            throw new IllegalStateException("shutdownDefaultExecutor() suspends, so it can only run inside a task of "
+                    + "this loop, e.g. loop.runUntilComplete(loop.createTask(() -> loop.shutdownDefaultExecutor()))");
+        }
         executorShutdownCalled = true;
         ExecutorService executor = defaultExecutor;
         if (executor == null) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * when it is created and its changes stay in it; callbacks run in the context captured when
  * they were scheduled.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ContextTest {
     private static final ContextVar<String> VAR = new ContextVar<>("context-test", "default");
 

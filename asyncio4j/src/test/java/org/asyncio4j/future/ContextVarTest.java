@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code contextvars.ContextVar}). Each test runs in a fresh context so nothing leaks
  * between tests.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ContextVarTest {
 
     @Test

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@link Future}: its state machine, callbacks, await, unretrieved exceptions and interop. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FutureTest {
     private static final ContextVar<String> VAR = new ContextVar<>("future-test", "default");
 

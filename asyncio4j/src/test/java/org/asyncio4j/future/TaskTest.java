@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * {@link Task}: results and exceptions across awaits, cancellation at the await point,
  * cancelling()/uncancel(), the current task, strong references, eager start.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TaskTest {
 
     /** A future nobody completes: awaiting it parks until cancelled. */
@@ -500,6 +500,24 @@ class TaskTest {
             assertEquals("eager", t.getName());
             assertFalse(AsyncIO.allTasks().contains(t));
         });
+    }
+
+    /**
+     * An eager task cannot run in a context that is entered already (here its creator's own):
+     * the constructor fails, as asyncio's does, and leaves nothing registered, so the
+     * shutdown of AsyncIO.run does not wait for a task that can never run.
+     */
+    @Test
+    void anEagerTaskInAnEnteredContextFailsAtOnceAndLeavesNoTaskBehind() {
+        String r = AsyncIO.run(() -> {
+            Context mine = AsyncIO.currentTask().getContext();
+            Set<Task<?>> before = AsyncIO.allTasks();
+            Throwable e = caught(() -> new Task<>(AsyncIO.getRunningLoop(), () -> "never", null, mine, true));
+            assertError(IllegalStateException.class, e, "already entered");
+            assertEquals(before, AsyncIO.allTasks(), "the failed eager task is still registered with the loop");
+            return "shut down cleanly";
+        });
+        assertEquals("shut down cleanly", r);
     }
 
     @Test

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the loop asleep (or about to sleep) in the selector, so a lost wake-up hangs the test
  * into its timeout.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CallSoonThreadsafeTest {
     private final EventLoop loop = new EventLoop();
     private final List<ExceptionContext> handled = new ArrayList<>();

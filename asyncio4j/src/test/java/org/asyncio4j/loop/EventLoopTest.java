@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The loop itself: ordering of callbacks and timers, running and stopping, errors. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EventLoopTest {
     private final EventLoop loop = new EventLoop();
     /** What reached the loop's exception handler; a test that expects an error removes it. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * addReader / addWriter / removeReader / removeWriter on a {@link Pipe} and on loopback
  * sockets (ephemeral ports). Readiness is level-triggered, as with asyncio's selector loop.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class IoReadinessTest {
     private Pipe pipe;
 

@@ -1,5 +1,6 @@
 package org.asyncio4j.loop;
 
+import static org.asyncio4j.Errors.assertError;
 import static org.asyncio4j.Errors.assertThrowsWith;
 import static org.asyncio4j.Errors.caught;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * {@link EventLoop#runInExecutor}: results and exceptions cross threads unchanged, and
  * cancellation flows both ways between the loop future and the executor's task.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RunInExecutorTest {
 
     @Test
@@ -235,6 +236,24 @@ class RunInExecutorTest {
             loop.shutdownDefaultExecutor();
             assertThrowsWith(IllegalStateException.class, () -> loop.runInExecutor(null, () -> 1), "shut down");
         });
+    }
+
+    /** A suspending call outside a task fails at once and changes nothing: the executor stays usable. */
+    @Test
+    void shutdownDefaultExecutorOutsideATaskFailsAndLeavesTheExecutorUsable() {
+        AsyncIO.run(() -> {
+            EventLoop loop = AsyncIO.getRunningLoop();
+            assertEquals(1, loop.runInExecutor(null, () -> 1).await()); // the default executor exists now
+            Future<Throwable> inCallback = loop.createFuture();
+            loop.callSoon(() -> inCallback.setResult(caught(loop::shutdownDefaultExecutor)));
+            assertError(IllegalStateException.class, inCallback.await(), "inside a task");
+            assertEquals(2, loop.runInExecutor(null, () -> 2).await(), "the failed call shut the executor down anyway");
+        });
+        try (EventLoop idle = new EventLoop()) {
+            assertThrowsWith(IllegalStateException.class, idle::shutdownDefaultExecutor, "inside a task");
+            idle.callSoon(() -> idle.runInExecutor(null, () -> 3).addDoneCallback(f -> idle.stop()));
+            idle.runForever();
+        }
     }
 
     @Test

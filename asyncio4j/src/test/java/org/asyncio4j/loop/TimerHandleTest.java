@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * rebuild when they are the majority). Runs on a {@link ManualClock}, so it is exact and
  * takes no real time.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TimerHandleTest {
     private final ManualClock clock = new ManualClock();
     private final EventLoop loop = new EventLoop(clock);
