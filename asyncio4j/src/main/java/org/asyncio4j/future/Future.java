@@ -11,7 +11,9 @@ import org.asyncio4j.loop.ExceptionContext;
 /**
  * The result of an operation that completes later, on one event loop (asyncio's
  * {@code asyncio.Future}). Not thread-safe: use it on its loop's thread, and from other
- * threads go through {@link EventLoop#callSoonThreadsafe}.
+ * threads go through {@link EventLoop#callSoonThreadsafe} (completing, cancelling or adding
+ * a callback from another thread while the loop runs fails with an
+ * {@link IllegalStateException} and changes nothing).
  *
  * <pre>
  *              setResult / setException
@@ -151,6 +153,9 @@ public class Future<T> {
      * @throws InvalidStateError if the future is already done
      */
     public void setResult(T result) {
+        // From another thread, fail before the state changes: failing later, when the
+        // callbacks are scheduled, left a done future whose waiters were never woken.
+        loop.checkThread();
         if (state != PENDING) {
             throw new InvalidStateError("setResult(" + result + ") on a future that is already done: " + this);
         }
@@ -164,6 +169,7 @@ public class Future<T> {
      * @throws InvalidStateError if the future is already done
      */
     public void setException(Throwable exception) {
+        loop.checkThread();
         if (state != PENDING) {
             throw new InvalidStateError("setException(" + exception + ") on a future that is already done: " + this);
         }
@@ -189,6 +195,7 @@ public class Future<T> {
      * @return false if it was already done, else true
      */
     public boolean cancel(String msg) {
+        loop.checkThread();
         if (state != PENDING) {
             return false;
         }
@@ -238,6 +245,7 @@ public class Future<T> {
      * @param context where it runs, or {@code null} for a copy of the current context
      */
     public final void addDoneCallback(Consumer<? super Future<T>> callback, Context context) {
+        loop.checkThread();
         if (callback == null) {
             throw new NullPointerException("callback must not be null");
         }

@@ -268,6 +268,7 @@ public class Task<T> extends Future<T> {
      */
     @Override
     public boolean cancel(String msg) {
+        getLoop().checkThread(); // before counting the request: a refused cancel changes nothing
         if (done()) {
             return false;
         }

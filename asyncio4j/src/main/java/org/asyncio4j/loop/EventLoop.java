@@ -1157,8 +1157,14 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Loop-only methods: the loop's thread (or a task's strand on it), or any thread while stopped. */
-    private void checkThread() {
+    /**
+     * Low-level, for objects bound to this loop (futures, tasks, synchronizers): fails unless
+     * called on the loop's thread (or a task's strand of it), or while the loop is not
+     * running. Call it before changing any state, so a refused call changes nothing.
+     *
+     * @throws IllegalStateException naming both threads and {@link #callSoonThreadsafe}
+     */
+    public void checkThread() {
         Thread t = thread;
         if (t != null && t != Thread.currentThread() && RUNNING.get() != this) {
             throw new IllegalStateException("this event loop method was called from thread "

@@ -328,6 +328,39 @@ class FutureTest {
         }
     }
 
+    /**
+     * A future belongs to its loop's thread: completing, cancelling or adding a callback
+     * from another thread while the loop runs fails at once and changes nothing, so the
+     * task waiting on it can still be woken the right way (through callSoonThreadsafe).
+     */
+    @Test
+    void touchingAFutureFromAnotherThreadWhileTheLoopRunsFailsAndLeavesItIntact() {
+        String r = AsyncIO.run(() -> {
+            EventLoop l = AsyncIO.getRunningLoop();
+            Future<String> f = l.createFuture();
+            Task<String> waiter = AsyncIO.createTask(() -> f.await());
+            AsyncIO.sleep(0); // the waiter parks on f
+            List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread other = Thread.ofPlatform().name("other").start(() -> {
+                errors.add(caught(() -> f.setResult("wrong way")));
+                errors.add(caught(() -> f.setException(new RuntimeException("wrong way"))));
+                errors.add(caught(() -> f.cancel()));
+                errors.add(caught(() -> waiter.cancel()));
+                errors.add(caught(() -> f.addDoneCallback(done -> { })));
+            });
+            other.join(); // blocks the loop briefly; the other thread does not need it
+            assertEquals(5, errors.size());
+            for (Throwable e : errors) {
+                assertError(IllegalStateException.class, e, "called from thread other", "callSoonThreadsafe");
+            }
+            assertFalse(f.done(), "a refused setResult completed the future anyway");
+            assertFalse(waiter.done());
+            Thread.ofPlatform().start(() -> l.callSoonThreadsafe(() -> f.setResult("right way")));
+            return waiter.await();
+        });
+        assertEquals("right way", r);
+    }
+
     // ---------------------------------------------------------------- unretrieved exceptions
 
     /** Fails a future and drops every reference to it. */
