@@ -81,7 +81,7 @@ import org.asyncio4j.loop.ExceptionContext;
  */
 public final class TaskGroup {
     /**
-     * The body of a group that returns a value, for {@link TaskGroup#run(Body)}.
+     * The body of a group that returns a value, for {@link TaskGroup#call(Body)}.
      *
      * @param <T> the result type
      */
@@ -134,9 +134,9 @@ public final class TaskGroup {
 
     /**
      * Suspending: runs {@code body} with a new group and returns once every task of the
-     * group is done (asyncio's {@code async with TaskGroup() as tg: ...}). Write the body as
-     * a block, {@code tg -> { ... }}: an expression lambda matches this overload and
-     * {@link #run(Body)} equally, which javac reports as ambiguous.
+     * group is done (asyncio's {@code async with TaskGroup() as tg: ...}). For a body that
+     * returns a value, use {@link #call(Body)} (two overloads taking one-argument lambdas
+     * would be ambiguous to javac for a body such as {@code tg -> tg.createTask(x)}).
      *
      * <p>Cancellation: see {@link #run(Coroutine)}.
      *
@@ -158,8 +158,14 @@ public final class TaskGroup {
     }
 
     /**
-     * Suspending: {@link #run(VoidBody)} for a body that returns a value, returned once
+     * Suspending: {@link #run(VoidBody)} for a body that returns a value (a
+     * {@code Callable}-style name, as {@code run} is {@code Runnable}-style), returned once
      * every task of the group is done.
+     *
+     * <pre>{@code
+     * List<Task<Page>> pages = TaskGroup.call(tg -> urls.stream().map(u -> tg.createTask(() -> fetch(u))).toList());
+     * // every page is fetched here
+     * }</pre>
      *
      * @param body creates the tasks, and may await anything
      * @param <T> the result type
@@ -168,7 +174,7 @@ public final class TaskGroup {
      * @throws CancelledError if the running task was cancelled from outside and nothing
      *     failed
      */
-    public static <T> T run(Body<T> body) {
+    public static <T> T call(Body<T> body) {
         if (body == null) {
             throw new NullPointerException("body must not be null");
         }
