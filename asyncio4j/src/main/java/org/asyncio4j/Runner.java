@@ -7,6 +7,7 @@ import org.asyncio4j.combinators.Gather;
 import org.asyncio4j.future.CancelledError;
 import org.asyncio4j.future.Context;
 import org.asyncio4j.future.Coroutine;
+import org.asyncio4j.future.Sneaky;
 import org.asyncio4j.future.Task;
 import org.asyncio4j.future.VoidCoroutine;
 import org.asyncio4j.loop.EventLoop;
@@ -91,8 +92,47 @@ public final class Runner implements AutoCloseable {
                     + "inside a task, use createTask(...) and await it");
         }
         EventLoop l = getLoop();
-        Task<T> task = l.createTask(coro, null, context);
-        return l.runUntilComplete(task);
+        Context ctx = context != null ? context : Context.copyContext();
+        return onLoopThread(() -> l.runUntilComplete(l.createTask(coro, null, ctx)));
+    }
+
+    /**
+     * Runs {@code action}, which runs the loop, on the calling thread; except under the
+     * virtual-thread engine, where a platform thread would pay a full OS park and unpark on
+     * every task switch (tens of microseconds): there the loop runs on a virtual thread of
+     * its own and the caller waits for it, which makes a switch a cheap virtual-thread
+     * hand-off.
+     */
+    private static <T> T onLoopThread(java.util.function.Supplier<T> action) {
+        if (!"virtual-thread".equals(Task.engineName()) || Thread.currentThread().isVirtual()) {
+            return action.get();
+        }
+        Object[] outcome = new Object[2];
+        Thread loopThread = Thread.ofVirtual().name("asyncio4j-loop").start(() -> {
+            try {
+                outcome[0] = action.get();
+            } catch (Throwable t) {
+                outcome[1] = t;
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                loopThread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (outcome[1] != null) {
+            throw Sneaky.rethrow((Throwable) outcome[1]);
+        }
+        @SuppressWarnings("unchecked")
+        T result = (T) outcome[0];
+        return result;
     }
 
     /**
@@ -120,9 +160,13 @@ public final class Runner implements AutoCloseable {
             state = State.CLOSED;
             return;
         }
+        EventLoop l = loop;
         try {
-            cancelAllTasks(loop);
-            loop.runUntilComplete(loop.createTask(() -> loop.shutdownDefaultExecutor()));
+            onLoopThread(() -> {
+                cancelAllTasks(l);
+                l.runUntilComplete(l.createTask(() -> l.shutdownDefaultExecutor()));
+                return null;
+            });
         } finally {
             loop.close();
             loop = null;
