@@ -1155,6 +1155,11 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("this event loop is already running; inside a task, await the future "
                     + "instead of running the loop again");
         }
+        // As asyncio's _check_running: refuse before runUntilComplete(coro) creates a task
+        // (or runUntilComplete(future) schedules its stopper) that would be left behind.
+        if (RUNNING.get() != null) {
+            throw new IllegalStateException("cannot run the event loop while another loop is running on this thread");
+        }
     }
 
     /**

@@ -334,6 +334,23 @@ class TaskTest {
         assertEquals("went on", r);
     }
 
+    /** DESIGN §2: on JDK 25 a coroutine may suspend while it holds a monitor, on both engines. */
+    @Test
+    void aCoroutineCanSuspendWhileHoldingAMonitor() {
+        Object monitor = new Object();
+        String r = AsyncIO.run(() -> {
+            Task<String> t = AsyncIO.createTask(() -> {
+                synchronized (monitor) {
+                    AsyncIO.sleep(0);
+                    AsyncIO.sleep(0.001);
+                    return "resumed inside synchronized";
+                }
+            });
+            return t.await();
+        });
+        assertEquals("resumed inside synchronized", r);
+    }
+
     // ---------------------------------------------------------------- current and all tasks
 
     @Test

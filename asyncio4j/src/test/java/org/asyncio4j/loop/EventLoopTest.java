@@ -221,13 +221,22 @@ class EventLoopTest {
     }
 
     @Test
-    void runningALoopInsideAnotherRunningLoopFails() {
+    void runningALoopInsideAnotherRunningLoopFailsAndLeavesNothingBehind() {
         try (EventLoop other = new EventLoop()) {
-            Throwable[] error = new Throwable[1];
-            loop.callSoon(() -> error[0] = caught(other::runForever));
+            Throwable[] errors = new Throwable[3];
+            Future<Object> f = other.createFuture();
+            loop.callSoon(() -> {
+                errors[0] = caught(other::runForever);
+                errors[1] = caught(() -> other.runUntilComplete(f));
+                errors[2] = caught(() -> other.runUntilComplete(() -> 1));
+            });
             runOnce();
-            assertError(IllegalStateException.class, error[0], "another loop is running");
+            for (Throwable e : errors) {
+                assertError(IllegalStateException.class, e, "another loop is running");
+            }
             assertFalse(other.isRunning());
+            assertEquals(0, other.allTasks().size(), "the refused runUntilComplete(coro) left a task in the other loop");
+            assertTrue(other.toString().contains("ready=0"), "a stop callback was left behind: " + other);
         }
     }
 
