@@ -464,15 +464,4 @@ class TaskGroupTest {
             assertEquals("<TaskGroup finished>", tg.toString());
         });
     }
-
-    @Test
-    void anExceptionGroupNeedsAtLeastOneExceptionAndNoNull() {
-        assertThrowsWith(IllegalArgumentException.class, () -> new ExceptionGroup("m", List.of()), "at least one");
-        List<Throwable> withNull = new ArrayList<>();
-        withNull.add(null);
-        assertThrowsWith(NullPointerException.class, () -> new ExceptionGroup("m", withNull), "null");
-        ExceptionGroup eg = new ExceptionGroup("several", List.of(new IOException("a")));
-        assertEquals("several", eg.message());
-        assertThrows(UnsupportedOperationException.class, () -> eg.getExceptions().clear());
-    }
 }
