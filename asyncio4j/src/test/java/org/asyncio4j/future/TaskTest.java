@@ -334,6 +334,48 @@ class TaskTest {
         assertEquals("went on", r);
     }
 
+    /** Stackful: an ordinary helper method, however deep, may suspend the task. */
+    @Test
+    void aCoroutineCanSuspendDeepInsideOrdinaryMethodCalls() {
+        Steps s = new Steps();
+        int r = AsyncIO.run(() -> {
+            AsyncIO.getRunningLoop().callSoon(() -> s.expect(2));
+            s.expect(1);
+            int depth = descendAndSuspend(500);
+            s.expect(3);
+            return depth;
+        });
+        s.finish(4);
+        assertEquals(500, r);
+    }
+
+    private static int descendAndSuspend(int n) {
+        if (n == 0) {
+            AsyncIO.sleep(0);
+            return 0;
+        }
+        return descendAndSuspend(n - 1) + 1;
+    }
+
+    @Test
+    void aCoroutineThatOverflowsItsStackFailsItsTaskAndTheLoopGoesOn() {
+        String r = AsyncIO.run(() -> {
+            Coroutine<Integer> bottomless = () -> {
+                AsyncIO.sleep(0);
+                return recurseForever(0);
+            };
+            Task<Integer> t = AsyncIO.createTask(bottomless);
+            assertTrue(caught(t::await) instanceof StackOverflowError, "expected the task to fail with StackOverflowError");
+            AsyncIO.sleep(0);
+            return AsyncIO.createTask(() -> "the loop goes on").await();
+        });
+        assertEquals("the loop goes on", r);
+    }
+
+    private static int recurseForever(int n) {
+        return recurseForever(n + 1) + 1;
+    }
+
     /** DESIGN §2: on JDK 25 a coroutine may suspend while it holds a monitor, on both engines. */
     @Test
     void aCoroutineCanSuspendWhileHoldingAMonitor() {
