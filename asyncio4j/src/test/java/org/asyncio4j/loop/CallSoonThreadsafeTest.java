@@ -155,6 +155,25 @@ class CallSoonThreadsafeTest {
         assertEquals(List.of(), new ArrayList<>(errors));
     }
 
+    /** A loop that never sleeps (a task yields in a tight loop) still runs timers and posts. */
+    @Test
+    void aBusyLoopStillRunsDueTimersAndPostsFromOtherThreads() {
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        int[] seen = new int[2];
+        org.asyncio4j.AsyncIO.run(() -> {
+            EventLoop l = org.asyncio4j.AsyncIO.getRunningLoop();
+            l.callLater(0.005, () -> seen[0]++);
+            Thread.ofPlatform().start(() -> l.callSoonThreadsafe(() -> seen[1]++));
+            while (seen[0] == 0 || seen[1] == 0) {
+                org.asyncio4j.AsyncIO.sleep(0);
+            }
+            started.set(true);
+        });
+        assertTrue(started.get());
+        assertEquals(1, seen[0]);
+        assertEquals(1, seen[1]);
+    }
+
     @Test
     void aPostedCallbackRunsInACopyOfThePostersContext() throws InterruptedException {
         ContextVar<String> var = new ContextVar<>("threadsafe-test", "unset");

@@ -242,6 +242,25 @@ class IoReadinessTest {
         }
     }
 
+    /** A loop that always has callbacks ready still polls for I/O now and then. */
+    @Test
+    void aBusyLoopStillSeesIoReadiness() {
+        AsyncIO.run(() -> {
+            EventLoop loop = AsyncIO.getRunningLoop();
+            boolean[] readable = new boolean[1];
+            loop.addReader(pipe.source(), () -> {
+                readable[0] = true;
+                loop.removeReader(pipe.source());
+            });
+            write(pipe.sink(), "x");
+            long start = loop.iterations();
+            while (!readable[0]) {
+                AsyncIO.sleep(0); // the loop never runs out of ready callbacks
+                assertTrue(loop.iterations() - start < 1000, "a busy loop did not poll for I/O in 1000 iterations");
+            }
+        });
+    }
+
     @Test
     void aChannelInBlockingModeIsRejectedWithAClearMessage() throws IOException {
         try (EventLoop loop = new EventLoop(); SocketChannel blocking = SocketChannel.open()) {
