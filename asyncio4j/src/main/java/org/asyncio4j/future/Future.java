@@ -46,9 +46,13 @@ public class Future<T> {
 
     private final EventLoop loop;
     private byte state;
-    private T value;
-    /** The exception, or for a cancelled future the CancelledError once made. */
-    private Throwable failure;
+    /** The result; while a task's coroutine is finishing, its stashed return value. */
+    T value;
+    /**
+     * The exception, or for a cancelled future the CancelledError once made; while a task's
+     * coroutine is finishing, what it threw.
+     */
+    Throwable failure;
     /** The message of a cancellation, until {@link #failure} is made from it. */
     private String cancelMessage;
     /** null, one entry, or an ArrayList of entries (DoneCallback or Task). */
