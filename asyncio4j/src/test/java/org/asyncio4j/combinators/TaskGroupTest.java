@@ -266,6 +266,23 @@ class TaskGroupTest {
     }
 
     @Test
+    void aCancellationArrivingInTheIterationTheLastTaskFinishesStillPropagates() {
+        VirtualTimeLoop.runMain(() -> {
+            Task<?>[] child = new Task<?>[1];
+            Task<?>[] parent = new Task<?>[1];
+            parent[0] = AsyncIO.createTask(() -> TaskGroup.call(tg -> {
+                child[0] = tg.createTask(() -> AsyncIO.sleep(1, "child"));
+                // runs right after the group's own done callback, which has just released the parent
+                child[0].addDoneCallback(c -> parent[0].cancel());
+                return "body";
+            }));
+            assertThrows(CancelledError.class, parent[0]::await);
+            assertTrue(parent[0].cancelled());
+            assertEquals("child", child[0].result());
+        });
+    }
+
+    @Test
     void aFailureDuringTheCleanupOfAnOuterCancellationRaisesTheGroupAndKeepsTheCancellation() {
         Steps s = new Steps();
         VirtualTimeLoop.runMain(() -> {

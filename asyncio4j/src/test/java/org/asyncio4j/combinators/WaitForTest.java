@@ -45,6 +45,16 @@ class WaitForTest {
     }
 
     @Test
+    void theDocumentedEternityExampleTimesOutAfterOneSecond() {
+        VirtualTimeLoop.runMain(() -> {
+            // asyncio docs: async def eternity(): await asyncio.sleep(3600)
+            //               await asyncio.wait_for(eternity(), timeout=1.0)  -> TimeoutError
+            assertThrows(TimeoutError.class, () -> AsyncIO.waitFor(() -> AsyncIO.sleep(3600, "yay!"), 1.0));
+            assertEquals(1.0, now());
+        });
+    }
+
+    @Test
     void theFuturesExceptionIsRethrownUnchanged() {
         VirtualTimeLoop.runMain(() -> {
             IOException io = new IOException("boom");
