@@ -397,7 +397,7 @@ public final class AsyncIO {
         }
     }
 
-    // ================================================================ waiting, timeouts, structured concurrency
+    // ---------------------------------------------------------------- waiting, timeouts, structured concurrency
     // wait, waitFor, asCompleted, shield, timeout/timeoutAt, eager tasks, toThread (issue 3).
     // Implementations live in org.asyncio4j.combinators; TaskGroup is used directly.
 
