@@ -434,6 +434,7 @@ public final class AsyncIO {
 
     /**
      * Suspending: {@link #wait(Collection, double, ReturnWhen)} with {@link #ALL_COMPLETED}.
+     * Cancellation: as there; the futures keep running.
      *
      * @param futures futures or tasks of the running loop; not empty
      * @param timeout seconds; {@link Double#POSITIVE_INFINITY} for none
@@ -446,6 +447,7 @@ public final class AsyncIO {
 
     /**
      * Suspending: {@link #wait(Collection, double, ReturnWhen)} without timeout.
+     * Cancellation: as there; the futures keep running.
      *
      * @param futures futures or tasks of the running loop; not empty
      * @param returnWhen when to return
@@ -458,6 +460,7 @@ public final class AsyncIO {
 
     /**
      * Suspending: {@link #wait(Collection, double, ReturnWhen)} until all are done, without timeout.
+     * Cancellation: as there; the futures keep running.
      *
      * @param futures futures or tasks of the running loop; not empty
      * @param <F> the future type
@@ -488,7 +491,8 @@ public final class AsyncIO {
     }
 
     /**
-     * Suspending: {@link #waitFor(Future, double)} with a {@link Duration}.
+     * Suspending: {@link #waitFor(Future, double)} with a {@link Duration}. Cancellation: as
+     * there; the future is cancelled too.
      *
      * @param fut a future or task of the running loop
      * @param timeout how long
@@ -518,6 +522,7 @@ public final class AsyncIO {
 
     /**
      * Suspending: {@link #waitFor(Coroutine, double)} for a coroutine that returns nothing.
+     * Cancellation: as there.
      *
      * @param coro the coroutine
      * @param timeout seconds; {@link Double#POSITIVE_INFINITY} for none; not NaN
@@ -633,6 +638,7 @@ public final class AsyncIO {
 
     /**
      * Suspending: {@link #timeout(double, Coroutine)} for a body that returns nothing.
+     * Cancellation: as there.
      *
      * @param delay seconds; {@link Double#POSITIVE_INFINITY} for none; not NaN
      * @param body the code under the deadline
@@ -655,7 +661,7 @@ public final class AsyncIO {
 
     /**
      * Suspending: {@link #timeout(double, Coroutine)} with a deadline in loop time
-     * (asyncio's {@code async with asyncio.timeout_at(when): ...}).
+     * (asyncio's {@code async with asyncio.timeout_at(when): ...}). Cancellation: as there.
      *
      * @param when a loop time; {@link Double#POSITIVE_INFINITY} for none; not NaN
      * @param body the code under the deadline
@@ -668,6 +674,7 @@ public final class AsyncIO {
 
     /**
      * Suspending: {@link #timeoutAt(double, Coroutine)} for a body that returns nothing.
+     * Cancellation: as there.
      *
      * @param when a loop time; {@link Double#POSITIVE_INFINITY} for none; not NaN
      * @param body the code under the deadline
@@ -717,7 +724,8 @@ public final class AsyncIO {
     }
 
     /**
-     * Suspending: {@link #toThread(Callable)} for a call without a result.
+     * Suspending: {@link #toThread(Callable)} for a call without a result. Cancellation: as
+     * there; a started call runs to its end.
      *
      * @param fn the blocking call
      */

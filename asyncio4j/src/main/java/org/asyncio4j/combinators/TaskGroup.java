@@ -162,6 +162,8 @@ public final class TaskGroup {
      * {@code Callable}-style name, as {@code run} is {@code Runnable}-style), returned once
      * every task of the group is done.
      *
+     * <p>Cancellation: see {@link #run(Coroutine)}.
+     *
      * <pre>{@code
      * List<Task<Page>> pages = TaskGroup.call(tg -> urls.stream().map(u -> tg.createTask(() -> fetch(u))).toList());
      * // every page is fetched here
@@ -226,7 +228,9 @@ public final class TaskGroup {
     }
 
     /**
-     * {@link #run(Coroutine)} for a body that returns nothing.
+     * Suspending: {@link #run(Coroutine)} for a body that returns nothing.
+     *
+     * <p>Cancellation: as for {@link #run(Coroutine)}.
      *
      * @param body creates the tasks, and may await anything
      * @throws ExceptionGroup if tasks or the body failed

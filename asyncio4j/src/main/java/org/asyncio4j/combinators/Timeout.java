@@ -213,7 +213,9 @@ public final class Timeout {
     }
 
     /**
-     * {@link #run(Coroutine)} for a body that returns nothing.
+     * Suspending: {@link #run(Coroutine)} for a body that returns nothing.
+     *
+     * <p>Cancellation: as for {@link #run(Coroutine)}.
      *
      * @param body the code under the deadline
      * @throws TimeoutError if the deadline passed and the body ended with the

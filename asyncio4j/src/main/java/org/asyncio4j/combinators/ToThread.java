@@ -52,6 +52,8 @@ public final class ToThread {
     /**
      * Suspending: {@link #toThread(Callable)} for a call without a result.
      *
+     * <p>Cancellation: as for {@link #toThread(Callable)}: a started call runs to its end.
+     *
      * @param fn the blocking call
      */
     public static void toThread(Runnable fn) {

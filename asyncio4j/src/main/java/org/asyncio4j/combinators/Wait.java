@@ -118,6 +118,9 @@ public final class Wait {
      * Suspending: {@link #wait(Collection, double, ReturnWhen)} until every future is done
      * ({@code ALL_COMPLETED}), without timeout.
      *
+     * <p>Cancellation: as for {@link #wait(Collection, double, ReturnWhen)}; nothing is
+     * cancelled but the wait.
+     *
      * @param futures the futures or tasks, of the running loop
      * @param <F> the future type
      * @return the done and the pending (here: no) futures
