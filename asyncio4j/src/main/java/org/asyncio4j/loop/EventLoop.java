@@ -109,6 +109,8 @@ public final class EventLoop implements AutoCloseable {
     /** Registered channels whose interest set is not empty. */
     private int ioInterest;
     private int sinceIoPoll;
+    /** The loop thread was interrupted while running; given back when runForever returns. */
+    private boolean interruptedWhileRunning;
     private long iterations;
     private Task<?> currentTask;
     private TaskFactory taskFactory;
@@ -214,6 +216,10 @@ public final class EventLoop implements AutoCloseable {
             stopping = false;
             thread = null;
             RUNNING.set(null);
+            if (interruptedWhileRunning) {
+                interruptedWhileRunning = false;
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -553,6 +559,12 @@ public final class EventLoop implements AutoCloseable {
     /** Waits up to {@code timeout} seconds for I/O (0: only poll; infinite: until woken). */
     private void poll(double timeout) {
         sinceIoPoll = 0;
+        // An interrupt status makes every select() return at once, so an idle loop would
+        // spin at full CPU. The loop never uses interrupts (DESIGN §3): keep the status
+        // aside and give it back to the caller when runForever() returns.
+        if (Thread.interrupted()) {
+            interruptedWhileRunning = true;
+        }
         try {
             if (timeout <= 0) {
                 if (ioInterest > 0) {

@@ -220,6 +220,19 @@ class EventLoopTest {
         assertEquals(0, loop.allTasks().size(), "a failed runUntilComplete(coro) must not leave a task behind");
     }
 
+    /** An interrupt must not turn an idle loop into a busy one; the caller still sees it. */
+    @Test
+    void anInterruptOfTheLoopThreadDoesNotMakeAnIdleLoopSpinAndIsKeptForTheCaller() {
+        loop.callSoon(() -> Thread.currentThread().interrupt());
+        loop.callLater(0.05, loop::stop);
+        long before = loop.iterations();
+        loop.runForever();
+        boolean interrupted = Thread.interrupted(); // and clear it for what follows
+        assertTrue(interrupted, "the interrupt status was lost");
+        long iterations = loop.iterations() - before;
+        assertTrue(iterations < 100, "an idle loop ran " + iterations + " iterations in 50 ms after an interrupt");
+    }
+
     @Test
     void runningALoopInsideAnotherRunningLoopFailsAndLeavesNothingBehind() {
         try (EventLoop other = new EventLoop()) {
