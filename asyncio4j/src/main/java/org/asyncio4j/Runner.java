@@ -3,6 +3,7 @@ package org.asyncio4j;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.asyncio4j.combinators.Gather;
 import org.asyncio4j.future.CancelledError;
 import org.asyncio4j.future.Context;
@@ -37,6 +38,7 @@ public final class Runner implements AutoCloseable {
     private enum State { CREATED, INITIALIZED, CLOSED }
 
     private final boolean debug;
+    private final Supplier<EventLoop> loopFactory;
     private State state = State.CREATED;
     private EventLoop loop;
 
@@ -49,7 +51,22 @@ public final class Runner implements AutoCloseable {
      * @param debug whether the loop runs in debug mode
      */
     public Runner(boolean debug) {
+        this(debug, EventLoop::newEventLoop);
+    }
+
+    /**
+     * A runner whose loop comes from {@code loopFactory} (asyncio's
+     * {@code Runner(loop_factory=...)}), e.g. a loop on a virtual clock.
+     *
+     * @param debug whether the loop runs in debug mode
+     * @param loopFactory makes the runner's loop, once, on first use
+     */
+    public Runner(boolean debug, Supplier<EventLoop> loopFactory) {
+        if (loopFactory == null) {
+            throw new NullPointerException("loopFactory must not be null");
+        }
         this.debug = debug;
+        this.loopFactory = loopFactory;
     }
 
     /**
@@ -103,7 +120,7 @@ public final class Runner implements AutoCloseable {
      * its own and the caller waits for it, which makes a switch a cheap virtual-thread
      * hand-off.
      */
-    private static <T> T onLoopThread(java.util.function.Supplier<T> action) {
+    private static <T> T onLoopThread(Supplier<T> action) {
         if (!"virtual-thread".equals(Task.engineName()) || Thread.currentThread().isVirtual()) {
             return action.get();
         }
@@ -146,7 +163,11 @@ public final class Runner implements AutoCloseable {
             throw new IllegalStateException("the runner is closed");
         }
         if (state == State.CREATED) {
-            loop = EventLoop.newEventLoop();
+            EventLoop made = loopFactory.get();
+            if (made == null || made.isClosed() || made.isRunning()) {
+                throw new IllegalStateException("the loop factory returned " + made + "; it must make a new, idle loop");
+            }
+            loop = made;
             loop.setDebug(debug || loop.getDebug());
             state = State.INITIALIZED;
         }

@@ -1,16 +1,10 @@
 package org.asyncio4j.testing;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import org.asyncio4j.combinators.Gather;
-import org.asyncio4j.future.CancelledError;
+import org.asyncio4j.Runner;
 import org.asyncio4j.future.Coroutine;
-import org.asyncio4j.future.Task;
 import org.asyncio4j.future.VoidCoroutine;
 import org.asyncio4j.loop.EventLoop;
-import org.asyncio4j.loop.ExceptionContext;
 
 /**
  * An ordinary {@link EventLoop} on a {@link VirtualClock}, with the controls a test needs:
@@ -44,11 +38,12 @@ import org.asyncio4j.loop.ExceptionContext;
  * <p>Implementation overview: a thin owner of one loop and its clock. Everything goes
  * through the loop's public API; {@link #runUntilIdle()} asks the clock to stop the loop at
  * the first moment the loop would wait (the loop only consults its clock then).
- * {@link #close()} does what {@code AsyncIO.run} does at the end: cancels leftover tasks,
- * lets them finish, shuts the default executor down and closes the loop.
+ * A {@link Runner} on the virtual clock owns the loop, so {@link #close()} shuts down
+ * exactly as {@code AsyncIO.run} does.
  */
 public final class VirtualTimeLoop implements AutoCloseable {
     private final VirtualClock clock;
+    private final Runner runner;
     private final EventLoop loop;
 
     /** A loop on a new {@link VirtualClock} starting at time 0. */
@@ -66,7 +61,8 @@ public final class VirtualTimeLoop implements AutoCloseable {
             throw new NullPointerException("clock must not be null");
         }
         this.clock = clock;
-        this.loop = new EventLoop(clock);
+        this.runner = new Runner(false, () -> new EventLoop(clock));
+        this.loop = runner.getLoop();
     }
 
     /**
@@ -123,11 +119,7 @@ public final class VirtualTimeLoop implements AutoCloseable {
         if (main == null) {
             throw new NullPointerException("main must not be null");
         }
-        if (EventLoop.peekRunningLoop() != null) {
-            throw new IllegalStateException("VirtualTimeLoop.run() cannot be called from a running event loop; "
-                    + "inside a task, create a task and await it");
-        }
-        return loop.runUntilComplete(loop.createTask(main));
+        return runner.run(main);
     }
 
     /**
@@ -180,48 +172,14 @@ public final class VirtualTimeLoop implements AutoCloseable {
     /**
      * Cancels the tasks still pending and lets them finish (in virtual time), reports any
      * that failed with something other than a cancellation to the loop's exception handler,
-     * shuts the default executor down and closes the loop. Idempotent.
+     * shuts the default executor down and closes the loop: what {@link Runner#close()} does.
+     * Idempotent.
      *
      * @throws IllegalStateException if the loop is running
      */
     @Override
     public void close() {
-        if (loop.isClosed()) {
-            return;
-        }
-        try {
-            cancelAllTasks();
-            loop.runUntilComplete(loop.createTask(() -> loop.shutdownDefaultExecutor()));
-        } finally {
-            loop.close();
-        }
-    }
-
-    private void cancelAllTasks() {
-        Set<Task<?>> pending = loop.allTasks();
-        if (pending.isEmpty()) {
-            return;
-        }
-        for (Task<?> t : pending) {
-            t.cancel();
-        }
-        List<Task<?>> tasks = new ArrayList<>(pending);
-        loop.runUntilComplete(Gather.gather(true, tasks));
-        for (Task<?> t : tasks) {
-            if (t.cancelled()) {
-                continue;
-            }
-            Throwable e;
-            try {
-                e = t.exception();
-            } catch (CancelledError ce) {
-                continue;
-            }
-            if (e != null) {
-                loop.callExceptionHandler(new ExceptionContext("unhandled exception during shutdown of a VirtualTimeLoop",
-                        e, t, null, null));
-            }
-        }
+        runner.close();
     }
 
     @Override
