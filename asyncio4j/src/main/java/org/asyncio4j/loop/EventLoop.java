@@ -106,8 +106,6 @@ public final class EventLoop implements AutoCloseable {
     private boolean stopping;
     private long timerSeq;
     private int cancelledTimers;
-    /** Registered channels whose interest set is not empty. */
-    private int ioInterest;
     private int sinceIoPoll;
     /** The loop thread was interrupted while running; given back when runForever returns. */
     private boolean interruptedWhileRunning;
@@ -491,7 +489,7 @@ public final class EventLoop implements AutoCloseable {
     private void runOnce() {
         dropCancelledTimers();
         if (!ready.isEmpty() || stopping || !posted.isEmpty()) {
-            if (ioInterest > 0 && ++sinceIoPoll >= BUSY_POLL_INTERVAL) {
+            if (hasChannels() && ++sinceIoPoll >= BUSY_POLL_INTERVAL) {
                 poll(0);
             }
         } else {
@@ -567,7 +565,7 @@ public final class EventLoop implements AutoCloseable {
         }
         try {
             if (timeout <= 0) {
-                if (ioInterest > 0) {
+                if (hasChannels()) {
                     selector.selectNow(onSelected);
                 }
                 return;
@@ -575,7 +573,7 @@ public final class EventLoop implements AutoCloseable {
             sleeping = true;
             try {
                 if (!posted.isEmpty()) {
-                    if (ioInterest > 0) {
+                    if (hasChannels()) {
                         selector.selectNow(onSelected);
                     }
                 } else if (timeout == Double.POSITIVE_INFINITY) {
@@ -733,11 +731,15 @@ public final class EventLoop implements AutoCloseable {
             return;
         }
         key.interestOps(after);
-        if (before == 0) {
-            ioInterest++;
-        } else if (after == 0) {
-            ioInterest--;
-        }
+    }
+
+    /**
+     * Whether any channel is registered: without one a poll of the selector cannot report
+     * anything, so the loop skips the system call. A channel closed without
+     * {@code removeReader} leaves the key set at the next select, so this never goes stale.
+     */
+    private boolean hasChannels() {
+        return !selector.keys().isEmpty();
     }
 
     // ================================================================ futures and tasks
