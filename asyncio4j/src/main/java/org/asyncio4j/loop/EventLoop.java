@@ -493,7 +493,7 @@ public final class EventLoop implements AutoCloseable {
                 poll(0);
             }
         } else {
-            double timeout = timers.isEmpty() ? Double.POSITIVE_INFINITY : timers.peek().when - clock.time();
+            double timeout = timers.isEmpty() ? Double.POSITIVE_INFINITY : timers.peekWhen() - clock.time();
             poll(timeout > 0 ? clock.idle(timeout) : 0);
         }
         if (!posted.isEmpty()) {
@@ -504,7 +504,7 @@ public final class EventLoop implements AutoCloseable {
         }
         if (!timers.isEmpty()) {
             double end = clock.time() + CLOCK_RESOLUTION;
-            while (!timers.isEmpty() && timers.peek().when < end) {
+            while (!timers.isEmpty() && timers.peekWhen() < end) {
                 TimerHandle t = timers.poll();
                 t.scheduled = false;
                 if (t.cancelled) {

@@ -39,11 +39,6 @@ public final class TimerHandle extends Handle {
         }
     }
 
-    /** Orders by when, then by scheduling order. */
-    boolean before(TimerHandle other) {
-        return when < other.when || (when == other.when && seq < other.seq);
-    }
-
     @Override
     public String toString() {
         return "<TimerHandle " + (cancelled ? "cancelled " : "") + "when=" + when + " " + callback + ">";
