@@ -18,36 +18,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.asyncio4j.AsyncIO;
+import org.asyncio4j.LoopFixture;
 import org.asyncio4j.Steps;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.loop.ExceptionContext;
 import org.asyncio4j.loop.TimerHandle;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@link Future}: its state machine, callbacks, await, unretrieved exceptions and interop. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class FutureTest {
+class FutureTest extends LoopFixture {
     private static final ContextVar<String> VAR = new ContextVar<>("future-test", "default");
-
-    private final EventLoop loop = new EventLoop();
-    private final List<ExceptionContext> handled = new ArrayList<>();
-
-    FutureTest() {
-        loop.setExceptionHandler((l, c) -> handled.add(c));
-    }
-
-    @AfterEach
-    void closeLoop() {
-        loop.close();
-        assertEquals(List.of(), handled, "errors reached the exception handler");
-    }
-
-    private void runOnce() {
-        loop.stop();
-        loop.runForever();
-    }
 
     // ---------------------------------------------------------------- the state machine
 

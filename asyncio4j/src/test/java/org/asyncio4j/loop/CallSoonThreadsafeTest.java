@@ -16,8 +16,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.asyncio4j.LoopFixture;
 import org.asyncio4j.future.ContextVar;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,20 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * into its timeout.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class CallSoonThreadsafeTest {
-    private final EventLoop loop = new EventLoop();
-    private final List<ExceptionContext> handled = new ArrayList<>();
-
-    CallSoonThreadsafeTest() {
-        loop.setExceptionHandler((l, c) -> handled.add(c));
-    }
-
-    @AfterEach
-    void closeLoop() {
-        loop.close();
-        assertEquals(List.of(), handled, "errors reached the exception handler");
-    }
-
+class CallSoonThreadsafeTest extends LoopFixture {
     /** Starts a platform thread that records what it throws. */
     private static Thread start(String name, Runnable body, ConcurrentLinkedQueue<Throwable> errors) {
         Thread t = Thread.ofPlatform().name(name).start(() -> {

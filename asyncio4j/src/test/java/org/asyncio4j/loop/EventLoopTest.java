@@ -18,38 +18,16 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.stream.IntStream;
 import org.asyncio4j.LogCapture;
+import org.asyncio4j.LoopFixture;
 import org.asyncio4j.ManualClock;
 import org.asyncio4j.future.Future;
 import org.asyncio4j.future.Task;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The loop itself: ordering of callbacks and timers, running and stopping, errors. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class EventLoopTest {
-    private final EventLoop loop = new EventLoop();
-    /** What reached the loop's exception handler; a test that expects an error removes it. */
-    private final List<ExceptionContext> handled = new ArrayList<>();
-
-    EventLoopTest() {
-        loop.setExceptionHandler((l, c) -> handled.add(c));
-    }
-
-    @AfterEach
-    void closeLoopAndCheckNoErrorWasLost() {
-        if (!loop.isRunning()) {
-            loop.close();
-        }
-        assertEquals(List.of(), handled, "errors reached the exception handler");
-    }
-
-    /** Exactly one iteration: stop() before runForever() (asyncio's documented idiom). */
-    private void runOnce() {
-        loop.stop();
-        loop.runForever();
-    }
-
+class EventLoopTest extends LoopFixture {
     // ---------------------------------------------------------------- ordering
 
     @Test

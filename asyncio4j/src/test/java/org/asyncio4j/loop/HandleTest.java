@@ -8,34 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.asyncio4j.LoopFixture;
 import org.asyncio4j.future.Context;
 import org.asyncio4j.future.ContextVar;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@link Handle}: cancel, and the context a callback runs in. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class HandleTest {
+class HandleTest extends LoopFixture {
     private static final ContextVar<String> VAR = new ContextVar<>("handle-test", "default");
-
-    private final EventLoop loop = new EventLoop();
-    private final List<ExceptionContext> handled = new ArrayList<>();
-
-    HandleTest() {
-        loop.setExceptionHandler((l, c) -> handled.add(c));
-    }
-
-    @AfterEach
-    void closeLoop() {
-        loop.close();
-        assertEquals(List.of(), handled, "errors reached the exception handler");
-    }
-
-    private void runOnce() {
-        loop.stop();
-        loop.runForever();
-    }
 
     @Test
     void aCancelledHandleNeverRuns() {

@@ -14,9 +14,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.asyncio4j.LoopFixture;
 import org.asyncio4j.ManualClock;
 import org.asyncio4j.future.ContextVar;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,24 +26,12 @@ import org.junit.jupiter.api.Timeout;
  * takes no real time.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class TimerHandleTest {
-    private final ManualClock clock = new ManualClock();
-    private final EventLoop loop = new EventLoop(clock);
-    private final List<ExceptionContext> handled = new ArrayList<>();
+class TimerHandleTest extends LoopFixture {
+    /** The loop's clock: it moves only when the loop waits for a timer or a test advances it. */
+    private final ManualClock clock = (ManualClock) loop.clock();
 
     TimerHandleTest() {
-        loop.setExceptionHandler((l, c) -> handled.add(c));
-    }
-
-    @AfterEach
-    void closeLoop() {
-        loop.close();
-        assertEquals(List.of(), handled, "errors reached the exception handler");
-    }
-
-    private void runOnce() {
-        loop.stop();
-        loop.runForever();
+        super(new ManualClock());
     }
 
     /** Runs the loop until loop time {@code when}. */

@@ -35,6 +35,24 @@ class ConditionTest {
         });
     }
 
+    /**
+     * A task that waits on {@code cond} (holding its lock); when cancelled it records in
+     * {@code heldInCatch[0]} whether it held the lock as CancelledError arrived, then
+     * releases the lock and lets the error through.
+     */
+    private static Task<Void> cancellableWaiter(Condition cond, boolean[] heldInCatch) {
+        return AsyncIO.createTask(() -> {
+            cond.acquire();
+            try {
+                cond.await();
+            } catch (CancelledError e) {
+                heldInCatch[0] = cond.locked();
+                cond.release();
+                throw e;
+            }
+        });
+    }
+
     @Test
     void awaitWithoutHoldingTheLockFailsAndChangesNothing() {
         AsyncIO.run(() -> {
@@ -150,16 +168,7 @@ class ConditionTest {
         AsyncIO.run(() -> {
             Condition cond = new Condition();
             boolean[] heldInCatch = {false};
-            Task<Void> t = AsyncIO.createTask(() -> {
-                cond.acquire();
-                try {
-                    cond.await();
-                } catch (CancelledError e) {
-                    heldInCatch[0] = cond.locked();
-                    cond.release();
-                    throw e;
-                }
-            });
+            Task<Void> t = cancellableWaiter(cond, heldInCatch);
             yieldTimes(1);
             assertFalse(cond.locked(), "await() released the lock");
             cond.acquire();      // hold it, so the cancelled waiter has to wait to re-acquire
@@ -179,16 +188,7 @@ class ConditionTest {
         AsyncIO.run(() -> {
             Condition cond = new Condition();
             boolean[] heldInCatch = {false};
-            Task<Void> t = AsyncIO.createTask(() -> {
-                cond.acquire();
-                try {
-                    cond.await();
-                } catch (CancelledError e) {
-                    heldInCatch[0] = cond.locked();
-                    cond.release();
-                    throw e;
-                }
-            });
+            Task<Void> t = cancellableWaiter(cond, heldInCatch);
             yieldTimes(1);
             cond.acquire();
             cond.signal();
