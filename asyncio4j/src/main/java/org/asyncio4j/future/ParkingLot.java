@@ -61,9 +61,12 @@ import org.asyncio4j.loop.EventLoop;
  * <p>Implementation overview. The line is an intrusive doubly linked list of
  * {@link Waiter}s (each waiter future is its own node), so leaving the line on
  * cancellation is O(1), not the O(n) {@code deque.remove} of asyncio. A waiter is linked
- * exactly while it is pending: {@link #unpark()} unlinks it before completing it, and its
- * overridden {@link Future#cancel(String)} unlinks it before cancelling it (a task's
+ * exactly while it is pending: {@link #unpark()} unlinks it as it completes it, and its
+ * overridden {@link Future#cancel(String)} unlinks it as it cancels it (a task's
  * {@code cancel()} cancels the future it waits on, and so reaches it synchronously).
+ * Completing a future only schedules its task's wake-up, so the order of the two steps
+ * is invisible to other code; the future goes first because it refuses a wrong thread
+ * before anything has changed.
  * Invariants: {@code count} is the length of the list; {@code waking} is the number of
  * waiters that were completed with a result whose task has not yet returned from
  * {@link #park()}; {@code loop} is meaningful only while {@code count + waking > 0}.
@@ -180,9 +183,11 @@ public final class ParkingLot {
         if (w == null) {
             return false;
         }
+        // complete first: it fails on a wrong thread before anything changed, and it only
+        // schedules the task's step, so nothing runs before the bookkeeping below
+        w.setResult(null);
         unlink(w);
         waking++;
-        w.setResult(null);
         return true;
     }
 
@@ -290,14 +295,14 @@ public final class ParkingLot {
 
         @Override
         public boolean cancel(String msg) {
-            if (done()) {
-                return false;
-            }
+            // cancel first (it refuses a wrong thread before changing anything, and only
+            // schedules the task's wake-up), then leave the line
+            boolean cancelled = super.cancel(msg);
             ParkingLot l = lot;
-            if (l != null) {
+            if (cancelled && l != null) {
                 l.unlink(this);
             }
-            return super.cancel(msg);
+            return cancelled;
         }
 
         @Override

@@ -498,22 +498,23 @@ class QueueTest {
             q.putNowait(1);
             q.putNowait(2);
             assertEquals("<Queue maxsize=2 _queue=[1, 2] tasks=2>", q.toString());
-            AsyncIO.createTask(() -> q.put(3));
+            Task<Void> putter = AsyncIO.createTask(() -> q.put(3));
             yieldTimes(1);
             assertEquals("<Queue maxsize=2 _queue=[1, 2] _putters[1] tasks=2>", q.toString());
             q.shutdown(true);
-            yieldTimes(1);
+            assertThrows(QueueShutDown.class, putter::await);
             assertEquals("<Queue maxsize=2 shutdown>", q.toString());
             Queue<Integer> getters = new Queue<>();
-            AsyncIO.createTask(getters::get);
+            Task<Integer> getterTask = AsyncIO.createTask(getters::get);
             yieldTimes(1);
             assertEquals("<Queue maxsize=0 _getters[1]>", getters.toString());
+            getters.putNowait(0);
+            assertEquals(0, getterTask.await());
             Queue<Integer> big = new Queue<>();
             for (int i = 0; i < 25; i++) {
                 big.putNowait(i);
             }
             assertTrue(big.toString().contains("_queue=[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ...15 more]"), big.toString());
-            AsyncIO.getRunningLoop().callSoon(() -> getters.putNowait(0));
         });
     }
 

@@ -159,10 +159,17 @@ class SemaphoreTest {
             List<Integer> order = new ArrayList<>();
             Task<Void> a = taker(sem, 1, order);
             yieldTimes(1);
-            sem.release();     // handed to a
-            sem.release();     // free
-            Task<Void> b = taker(sem, 2, order);   // queues although value is 1
-            AsyncIO.gather(a, b).await();
+            // in one iteration, before a can run: hand a permit to a, free another, and
+            // let b try to acquire
+            AsyncIO.getRunningLoop().callSoon(() -> {
+                sem.release();     // handed to a
+                sem.release();     // free
+            });
+            Task<Void> b = taker(sem, 2, order);   // parks although value is 1: a is waking
+            yieldTimes(1);
+            assertEquals(1, sem.value());
+            assertEquals(2, sem.statistics().tasksWaiting(), "a waking, b parked");
+            AsyncIO.gather(a, b).await();          // a, once it runs, wakes b
             assertEquals(List.of(1, 2), order);
             assertEquals(0, sem.value());
         });
