@@ -36,9 +36,11 @@ import org.asyncio4j.future.ParkingLot;
  * <p>Implementation overview: the {@link Lock} and a {@link ParkingLot} of waiting tasks.
  * {@link #await()} releases the lock, parks, and re-acquires the lock however the wait
  * ends, even when cancelled, so the caller's {@code finally}/try-with-resources always
- * releases a lock it holds. A signal woken task that is cancelled, or whose wait fails
- * in any other way, signals one other waiter in its place (asyncio's {@code _notify(1)}),
- * so a signal is never lost to a cancellation.
+ * releases a lock it holds. A waiting task that is cancelled, or whose wait fails in any
+ * other way, signals one other waiter in its place (asyncio's {@code _notify(1)}): it may
+ * have been signalled already, and a signal must never be lost to a cancellation. The
+ * price is a possible spurious wake-up of that other waiter, which the condition
+ * variable protocol allows. Hence the lot needs no abandon action of its own.
  */
 public final class Condition {
     private final Lock lock;

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.asyncio4j.AsyncIO;
 import org.asyncio4j.Steps;
 import org.asyncio4j.loop.EventLoop;
@@ -262,5 +265,40 @@ class ParkingLotTest {
             lot.unpark();
             assertSame(null, t.await());
         });
+    }
+    @Test
+    void unparkFromAnotherThreadFailsAndChangesNothing() throws Exception {
+        ParkingLot lot = new ParkingLot();
+        CountDownLatch parked = new CountDownLatch(1);
+        CompletableFuture<Throwable> tried = new CompletableFuture<>();
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        Thread loopThread = new Thread(() -> {
+            try {
+                AsyncIO.run(() -> {
+                    Task<Void> waiter = AsyncIO.createTask(lot::park);
+                    yieldTimes(1);
+                    parked.countDown();
+                    Throwable refused = AsyncIO.wrapFuture(tried).await();
+                    assertTrue(refused instanceof IllegalStateException, String.valueOf(refused));
+                    assertEquals(1, lot.count(), "the refused unpark left the waiter in line");
+                    assertEquals(0, lot.waking());
+                    assertTrue(lot.unpark());
+                    waiter.await();
+                });
+                finished.complete(null);
+            } catch (Throwable t) {
+                finished.completeExceptionally(t);
+            }
+        });
+        loopThread.start();
+        assertTrue(parked.await(30, TimeUnit.SECONDS));
+        try {
+            lot.unpark();
+            tried.complete(null);
+        } catch (Throwable t) {
+            tried.complete(t);
+        }
+        finished.get(30, TimeUnit.SECONDS);
+        loopThread.join();
     }
 }
