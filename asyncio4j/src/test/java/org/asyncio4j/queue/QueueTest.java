@@ -474,6 +474,39 @@ class QueueTest {
         });
     }
 
+    /** The bytes the calling thread allocated so far, or -1 where the JVM cannot tell (a virtual thread). */
+    private static long allocatedBytes() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        return mx.isThreadAllocatedMemorySupported() ? mx.getCurrentThreadAllocatedBytes() : -1;
+    }
+
+    @Test
+    void theFastPathsOfPutAndGetAllocateNothing() {
+        AsyncIO.run(() -> {
+            Queue<Integer> q = new Queue<>(100);
+            Integer item = 12345;
+            for (int i = 0; i < 1000; i++) {   // the ring is allocated here, and code is warmed up
+                q.put(item);
+                q.get();
+                q.putNowait(item);
+                q.getNowait();
+            }
+            long before = allocatedBytes();
+            org.junit.jupiter.api.Assumptions.assumeTrue(before >= 0,
+                    "per-thread allocation counting is not available here (the virtual-thread engine)");
+            for (int i = 0; i < 10_000; i++) {
+                q.put(item);
+                q.get();
+                q.putNowait(item);
+                q.getNowait();
+            }
+            long allocated = allocatedBytes() - before;
+            // one object per operation would be at least 16 bytes x 40,000 = 640,000 bytes;
+            // the budget leaves room for one-off noise (JIT, counters), not for that
+            assertTrue(allocated < 65_536, "40,000 fast-path operations allocated " + allocated + " bytes");
+        });
+    }
+
     // ---------------------------------------------------------------- misuse
 
     @Test
