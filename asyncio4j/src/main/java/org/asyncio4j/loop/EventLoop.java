@@ -623,14 +623,7 @@ public final class EventLoop implements AutoCloseable {
         if (ops == 0) {
             throw new IllegalArgumentException("channel " + channel + " cannot be read from or accepted on");
         }
-        IoRegistration reg = register(channel);
-        Handle h = new Handle(this, requireCallback(callback), Context.copyContext());
-        if (reg.reader != null) {
-            reg.reader.cancel();
-        }
-        reg.reader = h;
-        updateInterest(channel, ops, true);
-        return h;
+        return watch(channel, callback, ops, true);
     }
 
     /**
@@ -640,15 +633,7 @@ public final class EventLoop implements AutoCloseable {
      * @return whether a reader was registered
      */
     public boolean removeReader(SelectableChannel channel) {
-        checkThread();
-        IoRegistration reg = registration(channel);
-        if (reg == null || reg.reader == null) {
-            return false;
-        }
-        reg.reader.cancel();
-        reg.reader = null;
-        updateInterest(channel, SelectionKey.OP_READ | SelectionKey.OP_ACCEPT, false);
-        return true;
+        return unwatch(channel, SelectionKey.OP_READ | SelectionKey.OP_ACCEPT, true);
     }
 
     /**
@@ -670,14 +655,7 @@ public final class EventLoop implements AutoCloseable {
         if (ops == 0) {
             throw new IllegalArgumentException("channel " + channel + " cannot be written to");
         }
-        IoRegistration reg = register(channel);
-        Handle h = new Handle(this, requireCallback(callback), Context.copyContext());
-        if (reg.writer != null) {
-            reg.writer.cancel();
-        }
-        reg.writer = h;
-        updateInterest(channel, ops, true);
-        return h;
+        return watch(channel, callback, ops, false);
     }
 
     /**
@@ -687,14 +665,31 @@ public final class EventLoop implements AutoCloseable {
      * @return whether a writer was registered
      */
     public boolean removeWriter(SelectableChannel channel) {
+        return unwatch(channel, SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT, false);
+    }
+
+    /** Installs the reader ({@code reading}) or writer callback of {@code channel}. */
+    private Handle watch(SelectableChannel channel, Runnable callback, int ops, boolean reading) {
+        IoRegistration reg = register(channel);
+        Handle h = new Handle(this, requireCallback(callback), Context.copyContext());
+        Handle old = reg.swap(reading, h);
+        if (old != null) {
+            old.cancel();
+        }
+        updateInterest(channel, ops, true);
+        return h;
+    }
+
+    /** Removes the reader ({@code reading}) or writer callback of {@code channel}, if any. */
+    private boolean unwatch(SelectableChannel channel, int ops, boolean reading) {
         checkThread();
         IoRegistration reg = registration(channel);
-        if (reg == null || reg.writer == null) {
+        Handle old = reg == null ? null : reg.swap(reading, null);
+        if (old == null) {
             return false;
         }
-        reg.writer.cancel();
-        reg.writer = null;
-        updateInterest(channel, SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT, false);
+        old.cancel();
+        updateInterest(channel, ops, false);
         return true;
     }
 

@@ -9,4 +9,17 @@ package org.asyncio4j.loop;
 final class IoRegistration {
     Handle reader;
     Handle writer;
+
+    /** Replaces the reader (if {@code reading}) or the writer; returns the one replaced. */
+    Handle swap(boolean reading, Handle h) {
+        Handle old;
+        if (reading) {
+            old = reader;
+            reader = h;
+        } else {
+            old = writer;
+            writer = h;
+        }
+        return old;
+    }
 }
