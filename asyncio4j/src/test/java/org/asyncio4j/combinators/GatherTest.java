@@ -1,5 +1,6 @@
 package org.asyncio4j.combinators;
 
+import static org.asyncio4j.combinators.Running.loop;
 import static org.asyncio4j.Errors.assertError;
 import static org.asyncio4j.Errors.assertThrowsWith;
 import static org.asyncio4j.Errors.caught;
@@ -27,10 +28,6 @@ import org.junit.jupiter.api.Timeout;
 /** {@code gather} in all its modes (asyncio's {@code asyncio.gather}). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class GatherTest {
-
-    private static EventLoop loop() {
-        return AsyncIO.getRunningLoop();
-    }
 
     /** A task that yields {@code hops} times, then returns {@code value}. */
     private static <T> Task<T> after(int hops, T value) {

@@ -1,5 +1,7 @@
 package org.asyncio4j.combinators;
 
+import static org.asyncio4j.combinators.Running.now;
+import static org.asyncio4j.combinators.Running.loop;
 import static org.asyncio4j.Errors.assertThrowsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,21 +18,12 @@ import org.asyncio4j.future.CancelledError;
 import org.asyncio4j.future.Coroutine;
 import org.asyncio4j.future.Future;
 import org.asyncio4j.future.Task;
-import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.testing.VirtualTimeLoop;
 import org.junit.jupiter.api.Test;
 
 /** {@code AsyncIO.shield} (asyncio's {@code asyncio.shield}). */
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ShieldTest {
-
-    private static EventLoop loop() {
-        return AsyncIO.getRunningLoop();
-    }
-
-    private static double now() {
-        return loop().time();
-    }
 
     @Test
     void theResultAndTheExceptionPassThroughUnchanged() {

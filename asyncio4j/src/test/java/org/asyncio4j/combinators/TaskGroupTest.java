@@ -1,5 +1,7 @@
 package org.asyncio4j.combinators;
 
+import static org.asyncio4j.combinators.Running.now;
+import static org.asyncio4j.combinators.Running.loop;
 import static org.asyncio4j.Errors.assertThrowsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +20,6 @@ import org.asyncio4j.Steps;
 import org.asyncio4j.future.CancelledError;
 import org.asyncio4j.future.Task;
 import org.asyncio4j.future.TimeoutError;
-import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.loop.ExceptionContext;
 import org.asyncio4j.testing.VirtualTimeLoop;
 import org.junit.jupiter.api.Test;
@@ -26,14 +27,6 @@ import org.junit.jupiter.api.Test;
 /** {@link TaskGroup} (asyncio's {@code asyncio.TaskGroup}) and the {@link ExceptionGroup} it raises. */
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TaskGroupTest {
-
-    private static EventLoop loop() {
-        return AsyncIO.getRunningLoop();
-    }
-
-    private static double now() {
-        return loop().time();
-    }
 
     /** A coroutine body that sleeps, then throws {@code error}. */
     private static <T> T failAfter(double seconds, Exception error) throws Exception {

@@ -1,5 +1,8 @@
 package org.asyncio4j.combinators;
 
+import static org.asyncio4j.combinators.Running.after;
+import static org.asyncio4j.combinators.Running.now;
+import static org.asyncio4j.combinators.Running.loop;
 import static org.asyncio4j.Errors.assertThrowsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,18 +26,6 @@ import org.junit.jupiter.api.Test;
 /** {@code AsyncIO.wait} (asyncio's {@code asyncio.wait}). */
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WaitTest {
-
-    private static EventLoop loop() {
-        return AsyncIO.getRunningLoop();
-    }
-
-    private static double now() {
-        return loop().time();
-    }
-
-    private static Task<String> after(double seconds, String value) {
-        return AsyncIO.createTask(() -> AsyncIO.sleep(seconds, value));
-    }
 
     private static Task<String> failingAfter(double seconds, Exception error) {
         return AsyncIO.createTask(() -> {
