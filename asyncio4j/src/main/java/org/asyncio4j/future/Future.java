@@ -379,9 +379,8 @@ public class Future<T> {
 
     private static <T> void copyTo(Future<T> f, CompletableFuture<T> cf) {
         if (f.cancelled()) {
-            CancellationException ce = new CancellationException(f.cancelMessage);
-            cf.completeExceptionally(ce);
-            cf.cancel(false);
+            // a CompletableFuture completed with a CancellationException counts as cancelled
+            cf.completeExceptionally(new CancellationException(f.cancelMessage));
         } else if (f.exception() != null) {
             cf.completeExceptionally(f.failure);
         } else {

@@ -369,11 +369,6 @@ public class Task<T> extends Future<T> {
         return context;
     }
 
-    /** @return the future this task is suspended on, or {@code null} */
-    final Future<?> waitingOn() {
-        return waitingOn;
-    }
-
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("<Task ").append(stateName()).append(" name='").append(getName()).append('\'');
