@@ -1,5 +1,7 @@
 package org.asyncio4j;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.asyncio4j.combinators.AsCompleted;
 import org.asyncio4j.combinators.EagerTaskFactory;
 import org.asyncio4j.combinators.Gather;
@@ -25,6 +28,16 @@ import org.asyncio4j.future.Task;
 import org.asyncio4j.future.VoidCoroutine;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.loop.TaskFactory;
+import org.asyncio4j.net.BaseProtocol;
+import org.asyncio4j.net.Connection;
+import org.asyncio4j.net.ConnectionOptions;
+import org.asyncio4j.net.DatagramOptions;
+import org.asyncio4j.net.DatagramProtocol;
+import org.asyncio4j.net.DatagramTransport;
+import org.asyncio4j.net.Network;
+import org.asyncio4j.net.Server;
+import org.asyncio4j.net.ServerOptions;
+import org.asyncio4j.net.Transport;
 
 /**
  * asyncio's module-level functions, as static methods: the usual entry point.
@@ -731,5 +744,113 @@ public final class AsyncIO {
      */
     public static void toThread(Runnable fn) {
         ToThread.toThread(fn);
+    }
+
+    // ---------------------------------------------------------------- networking (low level)
+
+    /**
+     * Suspending: opens a TCP connection on the running loop (asyncio's
+     * {@code loop.create_connection(protocol_factory, host, port)}); see
+     * {@link Network#createConnection(Supplier, String, int, ConnectionOptions)} for the
+     * details and the cancellation behaviour.
+     *
+     * @param factory makes the connection's protocol
+     * @param host a name or an IP literal
+     * @param port 0 to 65535
+     * @param <P> the protocol type
+     * @return the transport and the protocol, after {@code connectionMade} ran
+     * @throws IOException if the name cannot be resolved or no address accepts
+     */
+    public static <P extends BaseProtocol> Connection<Transport, P> createConnection(Supplier<P> factory, String host,
+            int port) throws IOException {
+        return Network.createConnection(factory, host, port);
+    }
+
+    /**
+     * Suspending: {@link #createConnection(Supplier, String, int)} with options (local
+     * address, {@code TCP_NODELAY}, connect timeout).
+     *
+     * @param factory makes the connection's protocol
+     * @param host a name or an IP literal
+     * @param port 0 to 65535
+     * @param options the options
+     * @param <P> the protocol type
+     * @return the transport and the protocol
+     * @throws IOException if the name cannot be resolved or no address accepts
+     */
+    public static <P extends BaseProtocol> Connection<Transport, P> createConnection(Supplier<P> factory, String host,
+            int port, ConnectionOptions options) throws IOException {
+        return Network.createConnection(factory, host, port, options);
+    }
+
+    /**
+     * Suspending: listens on {@code host}:{@code port} (asyncio's {@code loop.create_server()});
+     * see {@link Network#createServer(Supplier, String, int, ServerOptions)}.
+     *
+     * @param factory makes a protocol per connection
+     * @param host a name or an IP literal, or {@code null} for every interface
+     * @param port 0 to 65535; 0 picks a free port
+     * @return the server, accepting
+     * @throws IOException if the name cannot be resolved or the address cannot be bound
+     */
+    public static Server createServer(Supplier<? extends BaseProtocol> factory, String host, int port)
+            throws IOException {
+        return Network.createServer(factory, host, port);
+    }
+
+    /**
+     * Suspending: {@link #createServer(Supplier, String, int)} with options (backlog, reuse,
+     * start serving).
+     *
+     * @param factory makes a protocol per connection
+     * @param host a name or an IP literal, or {@code null}
+     * @param port 0 to 65535
+     * @param options the options
+     * @return the server
+     * @throws IOException if the name cannot be resolved or the address cannot be bound
+     */
+    public static Server createServer(Supplier<? extends BaseProtocol> factory, String host, int port,
+            ServerOptions options) throws IOException {
+        return Network.createServer(factory, host, port, options);
+    }
+
+    /**
+     * Suspending: connects to a Unix-domain socket (asyncio's {@code loop.create_unix_connection()}).
+     *
+     * @param factory makes the connection's protocol
+     * @param path the socket file
+     * @param <P> the protocol type
+     * @return the transport and protocol
+     * @throws IOException if nothing listens there
+     */
+    public static <P extends BaseProtocol> Connection<Transport, P> createUnixConnection(Supplier<P> factory, Path path)
+            throws IOException {
+        return Network.createUnixConnection(factory, path);
+    }
+
+    /**
+     * Suspending: listens on a Unix-domain socket (asyncio's {@code loop.create_unix_server()}).
+     *
+     * @param factory makes a protocol per connection
+     * @param path the socket file, removed when the server closes
+     * @return the server
+     * @throws IOException if the path cannot be bound
+     */
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> factory, Path path) throws IOException {
+        return Network.createUnixServer(factory, path);
+    }
+
+    /**
+     * Suspending: opens a UDP endpoint (asyncio's {@code loop.create_datagram_endpoint()}).
+     *
+     * @param factory makes the endpoint's protocol
+     * @param options local and remote address, broadcast, port reuse
+     * @param <P> the protocol type
+     * @return the transport and protocol
+     * @throws IOException if the socket cannot be bound or connected
+     */
+    public static <P extends DatagramProtocol> Connection<DatagramTransport, P> createDatagramEndpoint(
+            Supplier<P> factory, DatagramOptions options) throws IOException {
+        return Network.createDatagramEndpoint(factory, options);
     }
 }

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -29,8 +27,9 @@ import org.asyncio4j.future.Task;
 import org.asyncio4j.future.VoidCoroutine;
 
 /**
- * A single-threaded event loop over a {@link Selector} (asyncio's event loop: the
- * selector event loop of {@code base_events.py} and {@code selector_events.py}).
+ * A single-threaded event loop over an I/O multiplexer, today NIO's
+ * {@link java.nio.channels.Selector} (asyncio's event loop: the selector event loop of
+ * {@code base_events.py} and {@code selector_events.py}).
  *
  * <p>The loop runs callbacks ({@link Handle}s) from a ready queue, timers
  * ({@link TimerHandle}s) from a heap ordered by due time, and I/O readiness callbacks of
@@ -53,10 +52,10 @@ import org.asyncio4j.future.VoidCoroutine;
  * <ol>
  *   <li>drop cancelled timers from the top of the heap, or rebuild the heap without them
  *       when they are the majority;
- *   <li>wait for I/O: not at all when callbacks are ready (then the selector is only
- *       polled every {@value #BUSY_POLL_INTERVAL} iterations, and never when no channel is
- *       registered: a system call costs more than most callbacks), else until the nearest
- *       timer, else until woken;
+ *   <li>wait for I/O through the {@link IoDriver}: not at all when callbacks are ready
+ *       (then the driver is only polled every {@value #BUSY_POLL_INTERVAL} iterations,
+ *       and never when no channel is registered: a system call costs more than most
+ *       callbacks), else until the nearest timer, else until woken;
  *   <li>move callbacks posted from other threads into the ready queue;
  *   <li>move every due timer into the ready queue;
  *   <li>run exactly the handles that are in the ready queue now; callbacks they schedule
@@ -90,13 +89,13 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private final Clock clock;
-    private final Selector selector;
+    private final SelectorDriver driver;
     private final ArrayDeque<Handle> ready = new ArrayDeque<>(1024);
     private final TimerHeap timers = new TimerHeap();
     /** Handles posted from other threads, moved to {@code ready} each iteration. */
     private final ConcurrentLinkedQueue<Handle> posted = new ConcurrentLinkedQueue<>();
     private final Set<Task<?>> tasks = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Consumer<SelectionKey> onSelected = this::processKey;
+    private final Consumer<Handle> onReady = ready::add;
 
     /** The thread running the loop, or null when it is not running. */
     private volatile Thread thread;
@@ -139,7 +138,7 @@ public final class EventLoop implements AutoCloseable {
         }
         this.clock = clock;
         try {
-            this.selector = Selector.open();
+            this.driver = new SelectorDriver();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for the event loop", e);
         }
@@ -319,7 +318,7 @@ public final class EventLoop implements AutoCloseable {
             executor.shutdown();
         }
         try {
-            selector.close();
+            driver.close();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "error closing the event loop's selector", e);
         }
@@ -467,7 +466,7 @@ public final class EventLoop implements AutoCloseable {
         Handle h = new Handle(this, requireCallback(callback), context == null ? Context.copyContext() : context);
         posted.add(h);
         if (sleeping && SLEEPING.compareAndSet(this, true, false)) {
-            selector.wakeup();
+            driver.wakeup();
         }
         return h;
     }
@@ -565,38 +564,17 @@ public final class EventLoop implements AutoCloseable {
         }
         try {
             if (timeout <= 0) {
-                if (hasChannels()) {
-                    selector.selectNow(onSelected);
-                }
+                driver.poll(0, onReady);
                 return;
             }
             sleeping = true;
             try {
-                if (!posted.isEmpty()) {
-                    if (hasChannels()) {
-                        selector.selectNow(onSelected);
-                    }
-                } else if (timeout == Double.POSITIVE_INFINITY) {
-                    selector.select(onSelected);
-                } else {
-                    selector.select(onSelected, Math.max(1L, (long) Math.ceil(timeout * 1000)));
-                }
+                driver.poll(posted.isEmpty() ? timeout : 0, onReady);
             } finally {
                 sleeping = false;
             }
         } catch (IOException e) {
-            callExceptionHandler(ExceptionContext.of("selector failed; the loop goes on", e));
-        }
-    }
-
-    private void processKey(SelectionKey key) {
-        IoRegistration reg = (IoRegistration) key.attachment();
-        int ops = key.readyOps();
-        if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
-            ready.add(reg.reader);
-        }
-        if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
-            ready.add(reg.writer);
+            callExceptionHandler(ExceptionContext.of("I/O polling failed; the loop goes on", e));
         }
     }
 
@@ -619,11 +597,24 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalStateException if the channel is closed
      */
     public Handle addReader(SelectableChannel channel, Runnable callback) {
+        return addReader(channel, callback, null);
+    }
+
+    /**
+     * Like {@link #addReader(SelectableChannel, Runnable)}, running the callback in
+     * {@code context} (transports pass the context they were made in).
+     *
+     * @param channel a non-blocking channel
+     * @param callback what to run
+     * @param context where it runs, or {@code null} for a copy of the current context
+     * @return the handle the loop runs
+     */
+    public Handle addReader(SelectableChannel channel, Runnable callback, Context context) {
         int ops = channel.validOps() & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
         if (ops == 0) {
             throw new IllegalArgumentException("channel " + channel + " cannot be read from or accepted on");
         }
-        return watch(channel, callback, ops, true);
+        return watch(channel, callback, context, ops, true);
     }
 
     /**
@@ -648,6 +639,19 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalStateException if the channel is closed
      */
     public Handle addWriter(SelectableChannel channel, Runnable callback) {
+        return addWriter(channel, callback, null);
+    }
+
+    /**
+     * Like {@link #addWriter(SelectableChannel, Runnable)}, running the callback in
+     * {@code context}.
+     *
+     * @param channel a non-blocking channel
+     * @param callback what to run
+     * @param context where it runs, or {@code null} for a copy of the current context
+     * @return the handle the loop runs
+     */
+    public Handle addWriter(SelectableChannel channel, Runnable callback, Context context) {
         int ops = channel.validOps() & SelectionKey.OP_WRITE;
         if (channel instanceof SocketChannel sc && sc.isConnectionPending()) {
             ops = SelectionKey.OP_CONNECT;
@@ -655,7 +659,7 @@ public final class EventLoop implements AutoCloseable {
         if (ops == 0) {
             throw new IllegalArgumentException("channel " + channel + " cannot be written to");
         }
-        return watch(channel, callback, ops, false);
+        return watch(channel, callback, context, ops, false);
     }
 
     /**
@@ -669,72 +673,31 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /** Installs the reader ({@code reading}) or writer callback of {@code channel}. */
-    private Handle watch(SelectableChannel channel, Runnable callback, int ops, boolean reading) {
-        IoRegistration reg = register(channel);
-        Handle h = new Handle(this, requireCallback(callback), Context.copyContext());
-        Handle old = reg.swap(reading, h);
+    private Handle watch(SelectableChannel channel, Runnable callback, Context context, int ops, boolean reading) {
+        checkClosed();
+        checkThread();
+        Handle h = new Handle(this, requireCallback(callback), context == null ? Context.copyContext() : context);
+        Handle old = driver.watch(channel, h, ops, reading);
         if (old != null) {
             old.cancel();
         }
-        updateInterest(channel, ops, true);
         return h;
     }
 
     /** Removes the reader ({@code reading}) or writer callback of {@code channel}, if any. */
     private boolean unwatch(SelectableChannel channel, int ops, boolean reading) {
         checkThread();
-        IoRegistration reg = registration(channel);
-        Handle old = reg == null ? null : reg.swap(reading, null);
+        Handle old = driver.unwatch(channel, ops, reading);
         if (old == null) {
             return false;
         }
         old.cancel();
-        updateInterest(channel, ops, false);
         return true;
     }
 
-    private IoRegistration register(SelectableChannel channel) {
-        checkClosed();
-        checkThread();
-        if (channel.isBlocking()) {
-            throw new IllegalArgumentException("channel " + channel
-                    + " is in blocking mode; call configureBlocking(false) before handing it to the loop");
-        }
-        IoRegistration reg = registration(channel);
-        if (reg != null) {
-            return reg;
-        }
-        reg = new IoRegistration();
-        try {
-            channel.register(selector, 0, reg);
-        } catch (ClosedChannelException e) {
-            throw new IllegalStateException("channel " + channel + " is closed", e);
-        }
-        return reg;
-    }
-
-    private IoRegistration registration(SelectableChannel channel) {
-        SelectionKey key = channel.keyFor(selector);
-        return key == null || !key.isValid() ? null : (IoRegistration) key.attachment();
-    }
-
-    private void updateInterest(SelectableChannel channel, int ops, boolean add) {
-        SelectionKey key = channel.keyFor(selector);
-        int before = key.interestOps();
-        int after = add ? before | ops : before & ~ops;
-        if (before == after) {
-            return;
-        }
-        key.interestOps(after);
-    }
-
-    /**
-     * Whether any channel is registered: without one a poll of the selector cannot report
-     * anything, so the loop skips the system call. A channel closed without
-     * {@code removeReader} leaves the key set at the next select, so this never goes stale.
-     */
+    /** Whether any channel is registered: without one, polling could report nothing. */
     private boolean hasChannels() {
-        return !selector.keys().isEmpty();
+        return driver.hasRegistrations();
     }
 
     // ================================================================ futures and tasks
@@ -1115,6 +1078,7 @@ public final class EventLoop implements AutoCloseable {
         if (context.source() != null) {
             sb.append("\nsource: ").append(context.source());
         }
+        context.extra().forEach((key, value) -> sb.append('\n').append(key).append(": ").append(value));
         LOG.log(Level.ERROR, sb.toString(), context.exception());
     }
 

@@ -1,5 +1,6 @@
 package org.asyncio4j.loop;
 
+import java.util.Map;
 import org.asyncio4j.future.Future;
 
 /**
@@ -12,13 +13,30 @@ import org.asyncio4j.future.Future;
  * @param handle the callback involved, or {@code null}
  * @param source any other object involved (a transport, a protocol, a channel), or
  *     {@code null}
+ * @param extra further entries under asyncio's key names ({@code "transport"},
+ *     {@code "protocol"}, {@code "socket"}, ...), never {@code null}
  */
-public record ExceptionContext(String message, Throwable exception, Future<?> future, Handle handle, Object source) {
-    /** Checks the message. */
+public record ExceptionContext(String message, Throwable exception, Future<?> future, Handle handle, Object source,
+        Map<String, Object> extra) {
+    /** Checks the message; copies {@code extra}. */
     public ExceptionContext {
         if (message == null) {
             throw new NullPointerException("message must not be null");
         }
+        extra = extra == null ? Map.of() : Map.copyOf(extra);
+    }
+
+    /**
+     * A context without extra entries.
+     *
+     * @param message what happened
+     * @param exception the error, or {@code null}
+     * @param future the future or task involved, or {@code null}
+     * @param handle the callback involved, or {@code null}
+     * @param source any other object involved, or {@code null}
+     */
+    public ExceptionContext(String message, Throwable exception, Future<?> future, Handle handle, Object source) {
+        this(message, exception, future, handle, source, Map.of());
     }
 
     /**
