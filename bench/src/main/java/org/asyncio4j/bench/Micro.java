@@ -23,6 +23,10 @@ import org.asyncio4j.loop.EventLoop;
  * median: the steady state a long-running program sees. A round of the shorter workloads
  * lasts tens of milliseconds, so one young collection or recompilation inside it would
  * otherwise halve the figure.
+ *
+ * <p>{@code idle_task_memory} ({@code -Dtasks=}, default 1M) and {@code sleepers}
+ * ({@code -Dsleepers=}, default 1M tasks; {@code ../shared/bench/sleepers.py}) run once:
+ * they are long enough, and bench/run gives each a JVM of its own.
  */
 public final class Micro {
     private Micro() {
@@ -60,9 +64,15 @@ public final class Micro {
                 System.out.printf("idle_task_memory %.0f bytes/task (n=%d)%n", idleTaskMemory(n), n);
                 continue;
             }
+            if (name.equals("sleepers")) {   // one shot, like sleepers.py: the run is long enough
+                int n = Integer.getInteger("sleepers", 1_000_000);
+                sleepers(n);
+                continue;
+            }
             Workload w = workloads.get(name);
             if (w == null) {
-                System.err.println("unknown workload " + name + "; known: " + workloads.keySet() + " idle_task_memory");
+                System.err.println("unknown workload " + name + "; known: " + workloads.keySet()
+                        + " idle_task_memory sleepers");
                 System.exit(2);
             }
             for (int i = 0; i < warmup; i++) {
@@ -178,6 +188,34 @@ public final class Micro {
             }
             done.await();
             return rate(n, t0);
+        });
+    }
+
+    /**
+     * {@code ../shared/bench/sleepers.py} in Java: n tasks, each sleeping twice for a random
+     * 0.1-1.0 s drawn from CPython's {@code random.Random(42)} (the same delays, in the same
+     * order); prints wake-ups per second of wall time from the first createTask to the end of
+     * gather, in the same line format as sleepers.py.
+     */
+    static void sleepers(int n) {
+        PyRandom r = new PyRandom(42);
+        double[] delays = new double[2 * n];
+        for (int i = 0; i < 2 * n; i++) {
+            delays[i] = r.uniform(0.1, 1.0);
+        }
+        AsyncIO.run(() -> {
+            long t0 = System.nanoTime();
+            List<Task<Void>> tasks = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int k = 2 * i;
+                tasks.add(AsyncIO.createTask(() -> {
+                    AsyncIO.sleep(delays[k]);
+                    AsyncIO.sleep(delays[k + 1]);
+                }));
+            }
+            AsyncIO.gather(tasks).await();
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("sleepers %.0f wakeups/s (%d tasks, %.2f s)%n", 2 * n / elapsed, n, elapsed);
         });
     }
 

@@ -1,0 +1,97 @@
+package org.asyncio4j.bench;
+
+import java.nio.ByteBuffer;
+import org.asyncio4j.AsyncIO;
+import org.asyncio4j.net.BaseTransport;
+import org.asyncio4j.net.Protocol;
+import org.asyncio4j.net.Server;
+import org.asyncio4j.net.ServerOptions;
+import org.asyncio4j.net.Transport;
+
+/**
+ * asyncio4j's TCP echo server for the echo workloads (DESIGN §5), the counterpart of
+ * {@code ../shared/bench/echo_asyncio.py}: listens on 127.0.0.1 only, echoes everything,
+ * sets {@code TCP_NODELAY} on every connection (the transport's default, as asyncio's),
+ * prints {@code listening 127.0.0.1:PORT} once ready and runs until killed (SIGTERM).
+ *
+ * <p>Usage: {@code bench/echo-server --mode protocol|streams --port P}, which runs
+ * {@code java ... -cp bench/target/benchmarks.jar org.asyncio4j.bench.EchoServer --mode
+ * protocol --port P}.
+ *
+ * <ul>
+ *   <li>{@code protocol}: a {@link Protocol} whose {@code dataReceived} writes the data back;
+ *       while the transport's write buffer is over its high-water mark it stops reading
+ *       (the same flow control as echo_asyncio.py's).
+ *   <li>{@code streams}: STREAMS_NOTE
+ * </ul>
+ */
+public final class EchoServer {
+    private static final String HOST = "127.0.0.1";
+    private static final int BACKLOG = 1024;   // as echo_asyncio.py
+
+    private EchoServer() {
+    }
+
+    /**
+     * @param args {@code --mode protocol|streams --port P}
+     */
+    public static void main(String[] args) {
+        String mode = null;
+        int port = -1;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--mode" -> mode = args[i + 1];
+                case "--port" -> port = Integer.parseInt(args[i + 1]);
+                default -> usage("unknown option " + args[i]);
+            }
+        }
+        if (args.length % 2 != 0 || mode == null || port < 0 || port > 65535) {
+            usage("need --mode and --port");
+        }
+        int p = port;
+        switch (mode) {
+            case "protocol" -> AsyncIO.run(() -> {
+                ServerOptions options = ServerOptions.DEFAULTS.withBacklog(BACKLOG);
+                Server server = AsyncIO.createServer(Echo::new, HOST, p, options);
+                System.out.println("listening " + HOST + ":" + p);
+                server.serveForever();
+            });
+            case "streams" -> {
+                System.err.println("EchoServer: --mode streams needs the streams API (org.asyncio4j.stream), "
+                        + "which asyncio4j does not have yet; only --mode protocol runs");
+                System.exit(2);
+            }
+            default -> usage("--mode must be protocol or streams, not " + mode);
+        }
+    }
+
+    private static void usage(String why) {
+        System.err.println("EchoServer: " + why + "; usage: EchoServer --mode protocol|streams --port P");
+        System.exit(2);
+    }
+
+    /** Writes back what it receives; stops reading while the peer is not draining its writes. */
+    static final class Echo implements Protocol {
+        private Transport transport;
+
+        @Override
+        public void connectionMade(BaseTransport t) {
+            transport = (Transport) t;
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            transport.write(data);   // the transport copies what it cannot send at once
+        }
+
+        @Override
+        public void pauseWriting() {
+            transport.pauseReading();
+        }
+
+        @Override
+        public void resumeWriting() {
+            transport.resumeReading();
+        }
+    }
+}
