@@ -284,15 +284,21 @@ public class Task<T> extends Future<T> {
      *
      * @param msg the message the error carries, or {@code null}
      * @return false if the task is already done, else true
+     * @throws IllegalStateException if called from another thread while the loop runs, or
+     *     the loop is closed; nothing was changed (no request counted)
      */
     @Override
     public boolean cancel(String msg) {
-        getLoop().checkThread(); // before counting the request: a refused cancel changes nothing
+        // before counting the request: a refused cancel changes nothing
+        getLoop().checkThread("Task.cancel()");
         if (done()) {
             return false;
         }
-        cancelRequests++;
         Future<?> w = waitingOn;
+        if (w != null) {
+            w.checkCanComplete("Task.cancel()");
+        }
+        cancelRequests++;
         if (w != null && w.cancel(msg)) {
             // keep waitingOn: if it is a task that swallows the cancellation we may cancel it again
             return true;
@@ -315,8 +321,10 @@ public class Task<T> extends Future<T> {
      * has not been delivered yet is dropped (Python 3.13).
      *
      * @return the remaining count
+     * @throws IllegalStateException if called from another thread while the loop runs
      */
     public final int uncancel() {
+        getLoop().checkThread("Task.uncancel()");
         if (cancelRequests > 0) {
             cancelRequests--;
             if (cancelRequests == 0) {
@@ -351,8 +359,10 @@ public class Task<T> extends Future<T> {
 
     /**
      * @param name the new name
+     * @throws IllegalStateException if called from another thread while the loop runs
      */
     public final void setName(String name) {
+        getLoop().checkThread("Task.setName()");
         if (name == null) {
             throw new NullPointerException("name must not be null");
         }

@@ -1179,11 +1179,21 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalStateException naming both threads and {@link #callSoonThreadsafe}
      */
     public void checkThread() {
+        checkThread("this event loop method");
+    }
+
+    /**
+     * Low-level: {@link #checkThread()}, naming the refused operation in the message.
+     *
+     * @param operation what was called, e.g. {@code "Event.set()"}
+     * @throws IllegalStateException naming the operation, both threads and {@link #callSoonThreadsafe}
+     */
+    public void checkThread(String operation) {
         Thread t = thread;
         if (t != null && t != Thread.currentThread() && RUNNING.get() != this) {
-            throw new IllegalStateException("this event loop method was called from thread "
-                    + Thread.currentThread().getName() + " while the loop runs on thread " + t.getName()
-                    + "; from other threads use callSoonThreadsafe(...)");
+            throw new IllegalStateException(operation + " was called from thread " + Thread.currentThread().getName()
+                    + " while its event loop runs on thread " + t.getName()
+                    + "; nothing was changed: from other threads use loop.callSoonThreadsafe(...)");
         }
     }
 
