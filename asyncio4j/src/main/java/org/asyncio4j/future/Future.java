@@ -302,6 +302,16 @@ public class Future<T> {
         addEntry(task);
     }
 
+    /** Takes back a registration of {@link #addWaiter} (a suspension that failed). */
+    final void removeWaiter(Task<?> task) {
+        Object cbs = callbacks;
+        if (cbs == task) {
+            callbacks = null;
+        } else if (cbs instanceof ArrayList<?> list) {
+            list.remove(task);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private void addEntry(Object entry) {
         Object cbs = callbacks;
@@ -364,7 +374,7 @@ public class Future<T> {
      */
     public final T await() {
         if (state == PENDING) {
-            Task.current(this).awaitPending(this);
+            Task.current(this, "await()").awaitPending(this);
         }
         return result();
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.ref.Cleaner;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -89,8 +90,14 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Closes the selectors of loops dropped without close(), as asyncio's ResourceWarning. */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final Clock clock;
     private final Selector selector;
+    /** Closes the selector: from close(), or with a warning once the loop is collected unclosed. */
+    private final SelectorRelease selectorRelease;
+    private final Cleaner.Cleanable selectorCleanup;
     private final ArrayDeque<Handle> ready = new ArrayDeque<>(1024);
     private final TimerHeap timers = new TimerHeap();
     /** Handles posted from other threads, moved to {@code ready} each iteration. */
@@ -111,6 +118,8 @@ public final class EventLoop implements AutoCloseable {
     private boolean interruptedWhileRunning;
     private long iterations;
     private Task<?> currentTask;
+    /** The last task that entered a step; debug mode names it when that step was slow. */
+    private Task<?> lastSteppedTask;
     private TaskFactory taskFactory;
     private ExceptionHandler exceptionHandler;
     private boolean debug = Boolean.getBoolean("asyncio4j.debug");
@@ -142,6 +151,39 @@ public final class EventLoop implements AutoCloseable {
             this.selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for the event loop", e);
+        }
+        this.selectorRelease = new SelectorRelease(selector, "<EventLoop@" + Integer.toHexString(System.identityHashCode(this))
+                + " created on thread " + Thread.currentThread().getName() + ">");
+        this.selectorCleanup = CLEANER.register(this, selectorRelease);
+    }
+
+    /**
+     * The cleaning action of a loop: closes its selector (two file descriptors). Holds the
+     * selector, never the loop, so the loop can be collected; when it is collected without
+     * close(), logs "unclosed event loop" as asyncio's {@code ResourceWarning} does.
+     */
+    private static final class SelectorRelease implements Runnable {
+        private final Selector selector;
+        private final String loopName;
+        /** Set by close() before it runs this action, so no warning is logged then. */
+        volatile boolean closedByOwner;
+
+        SelectorRelease(Selector selector, String loopName) {
+            this.selector = selector;
+            this.loopName = loopName;
+        }
+
+        @Override
+        public void run() {
+            if (!closedByOwner) {
+                LOG.log(Level.WARNING, "unclosed event loop " + loopName + " was garbage collected; its selector is "
+                        + "closed now. Call loop.close() (or use AsyncIO.run / Runner) when done with a loop");
+            }
+            try {
+                selector.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "error closing the event loop's selector", e);
+            }
         }
     }
 
@@ -296,7 +338,11 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Closes the loop: drops pending callbacks and timers, shuts the default executor down
-     * without waiting and closes the selector (asyncio's {@code close()}). Idempotent.
+     * without waiting and closes the selector (asyncio's {@code close()}). Idempotent. Each
+     * task still pending is reported to the exception handler as "Task was destroyed but it
+     * is pending!" (asyncio logs it when such a task is collected): its coroutine never
+     * resumes, so its {@code finally} blocks do not run. A loop collected without
+     * {@code close()} logs "unclosed event loop" and closes its selector then.
      *
      * @throws IllegalStateException if the loop is running
      */
@@ -312,17 +358,20 @@ public final class EventLoop implements AutoCloseable {
         ready.clear();
         timers.clear();
         posted.clear();
+        for (Task<?> t : tasks) {
+            if (!t.done()) {
+                // asyncio logs it from Task.__del__; the steps that would finish it are dropped here
+                callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!", null, t, null, null));
+            }
+        }
         tasks.clear();
         ExecutorService executor = defaultExecutor;
         if (executor != null) {
             defaultExecutor = null;
             executor.shutdown();
         }
-        try {
-            selector.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "error closing the event loop's selector", e);
-        }
+        selectorRelease.closedByOwner = true;
+        selectorCleanup.clean();
     }
 
     // ================================================================ scheduling callbacks
@@ -532,14 +581,24 @@ public final class EventLoop implements AutoCloseable {
         while (n-- > 0) {
             Handle h = ready.poll();
             if (!h.cancelled) {
+                lastSteppedTask = null;
                 long t0 = System.nanoTime();
                 h.run();
                 double took = (System.nanoTime() - t0) * 1e-9;
                 if (took >= slowCallbackDuration) {
-                    LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", h, took));
+                    Task<?> stepped = lastSteppedTask;
+                    LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds",
+                            stepped != null ? describeStep(stepped) : h, took));
                 }
             }
         }
+    }
+
+    /** A task step for the slow-callback log: the task and where its coroutine is written. */
+    private static String describeStep(Task<?> task) {
+        String coro = task.getCoro().getClass().getName();
+        int lambda = coro.indexOf("$$Lambda");
+        return "step of " + task + " (coroutine " + (lambda >= 0 ? "a lambda in " + coro.substring(0, lambda) : coro) + ")";
     }
 
     private void dropCancelledTimers() {
@@ -872,6 +931,7 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("cannot enter task " + task + " while task " + currentTask + " is running");
         }
         currentTask = task;
+        lastSteppedTask = task;
     }
 
     /**
