@@ -118,7 +118,7 @@ public final class EventLoop implements AutoCloseable {
     private boolean interruptedWhileRunning;
     private long iterations;
     private Task<?> currentTask;
-    /** The last task that entered a step; debug mode names it when that step was slow. */
+    /** In debug mode, the task whose step the handle being timed ran, or null. */
     private Task<?> lastSteppedTask;
     private TaskFactory taskFactory;
     private ExceptionHandler exceptionHandler;
@@ -581,12 +581,12 @@ public final class EventLoop implements AutoCloseable {
         while (n-- > 0) {
             Handle h = ready.poll();
             if (!h.cancelled) {
-                lastSteppedTask = null;
                 long t0 = System.nanoTime();
                 h.run();
                 double took = (System.nanoTime() - t0) * 1e-9;
+                Task<?> stepped = lastSteppedTask;
+                lastSteppedTask = null; // held only while its step is timed, so it can be collected
                 if (took >= slowCallbackDuration) {
-                    Task<?> stepped = lastSteppedTask;
                     LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds",
                             stepped != null ? describeStep(stepped) : h, took));
                 }
@@ -931,7 +931,9 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("cannot enter task " + task + " while task " + currentTask + " is running");
         }
         currentTask = task;
-        lastSteppedTask = task;
+        if (debug) {
+            lastSteppedTask = task;
+        }
     }
 
     /**

@@ -91,9 +91,9 @@ class LoopLifecycleTest {
         try (LogCapture log = new LogCapture()) {
             AsyncIO.run(() -> {
                 AsyncIO.getRunningLoop().setSlowCallbackDuration(0);
-                AsyncIO.createTask(() -> AsyncIO.sleep(0), "slowpoke").await();
+                AsyncIO.createTask(() -> AsyncIO.sleep(0, "done"), "slowpoke").await();
             }, true);
-            LogRecord r = log.find(java.util.logging.Level.WARNING, "name='slowpoke'");
+            LogRecord r = log.find(java.util.logging.Level.WARNING, "step of <Task pending name='slowpoke'");
             assertNotNull(r, "no slow-step record names the task: " + log.records().stream().map(LogRecord::getMessage).toList());
             assertTrue(r.getMessage().contains("a lambda in " + LoopLifecycleTest.class.getName()), r.getMessage());
         }
