@@ -134,6 +134,7 @@ public final class Gather {
 
         @Override
         public boolean cancel(String msg) {
+            getLoop().checkThread("gather(...).cancel()");
             if (done()) {
                 return false;
             }

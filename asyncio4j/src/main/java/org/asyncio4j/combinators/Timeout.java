@@ -143,7 +143,8 @@ public final class Timeout {
      *     it; a time already past expires the scope at the next loop iteration
      * @throws IllegalArgumentException if {@code when} is NaN
      * @throws IllegalStateException if the scope has not been entered, or has expired or
-     *     finished
+     *     finished, or if called from another thread while its loop runs; the deadline is
+     *     then unchanged
      */
     public void reschedule(double when) {
         Checks.seconds(when, "when");
@@ -155,6 +156,7 @@ public final class Timeout {
             throw new IllegalStateException("cannot reschedule " + this + ": the scope is " + state.label
                     + " and its deadline can no longer change");
         }
+        task.getLoop().checkThread("Timeout.reschedule()");
         this.when = when;
         if (handler != null) {
             handler.cancel();

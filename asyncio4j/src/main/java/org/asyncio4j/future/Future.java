@@ -159,7 +159,7 @@ public class Future<T> {
     public void setResult(T result) {
         // From another thread, fail before the state changes: failing later, when the
         // callbacks are scheduled, left a done future whose waiters were never woken.
-        loop.checkThread();
+        checkCanComplete("Future.setResult()");
         if (state != PENDING) {
             throw new InvalidStateError("setResult(" + result + ") on a future that is already done: " + this);
         }
@@ -173,7 +173,7 @@ public class Future<T> {
      * @throws InvalidStateError if the future is already done
      */
     public void setException(Throwable exception) {
-        loop.checkThread();
+        checkCanComplete("Future.setException()");
         if (state != PENDING) {
             throw new InvalidStateError("setException(" + exception + ") on a future that is already done: " + this);
         }
@@ -199,7 +199,7 @@ public class Future<T> {
      * @return false if it was already done, else true
      */
     public boolean cancel(String msg) {
-        loop.checkThread();
+        checkCanComplete("Future.cancel()");
         if (state != PENDING) {
             return false;
         }
@@ -207,6 +207,18 @@ public class Future<T> {
         cancelMessage = msg;
         scheduleCallbacks();
         return true;
+    }
+
+    /**
+     * Refuses, before anything changes, a call from another thread while the loop runs,
+     * and a completion whose callbacks a closed loop could never schedule.
+     */
+    final void checkCanComplete(String operation) {
+        loop.checkThread(operation);
+        if (callbacks != null && loop.isClosed()) {
+            throw new IllegalStateException(operation + " on " + this + ": its event loop is closed, so the callbacks "
+                    + "and tasks waiting for it could never run; nothing was changed");
+        }
     }
 
     final void complete(T result) {
@@ -249,7 +261,7 @@ public class Future<T> {
      * @param context where it runs, or {@code null} for a copy of the current context
      */
     public final void addDoneCallback(Consumer<? super Future<T>> callback, Context context) {
-        loop.checkThread();
+        loop.checkThread("Future.addDoneCallback()");
         if (callback == null) {
             throw new NullPointerException("callback must not be null");
         }
@@ -268,6 +280,7 @@ public class Future<T> {
      * @return how many registrations were removed
      */
     public final int removeDoneCallback(Consumer<? super Future<T>> callback) {
+        loop.checkThread("Future.removeDoneCallback()");
         Object cbs = callbacks;
         if (cbs instanceof DoneCallback<?> d) {
             if (d.callback.equals(callback)) {
@@ -287,6 +300,16 @@ public class Future<T> {
     /** Registers a task that awaits this future; it is woken when the future is done. */
     final void addWaiter(Task<?> task) {
         addEntry(task);
+    }
+
+    /** Takes back a registration of {@link #addWaiter} (a suspension that failed). */
+    final void removeWaiter(Task<?> task) {
+        Object cbs = callbacks;
+        if (cbs == task) {
+            callbacks = null;
+        } else if (cbs instanceof ArrayList<?> list) {
+            list.remove(task);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -351,7 +374,7 @@ public class Future<T> {
      */
     public final T await() {
         if (state == PENDING) {
-            Task.current(this).awaitPending(this);
+            Task.current(this, "await()").awaitPending(this);
         }
         return result();
     }

@@ -54,9 +54,17 @@ import org.asyncio4j.loop.EventLoop;
  *       next one in line" rule, written once.
  * </ul>
  *
- * <p>Not thread-safe, like everything of an event loop: use it on its loop's thread. A lot
- * belongs to the loop of the tasks parked in it; a task of another loop cannot park
- * while they are there (asyncio's "is bound to a different event loop").
+ * <h2>Binding to a loop</h2>
+ * Not thread-safe, like everything of an event loop: use it on its loop's thread. A lot
+ * is bound to a loop: the one running where it was made, or else the first one that runs
+ * a check or a park on it (asyncio's {@code _LoopBoundMixin}); an unbound lot has nothing
+ * to check against. While its loop runs, {@link #checkThread(String)} refuses every
+ * other thread, so a policy calls it first in each public method that changes state,
+ * and a refused call changes nothing, whether or not a task waits. The binding moves to
+ * another running loop only when the bound loop is not running and no task of it is
+ * parked or waking (a task of another loop cannot park while they are there: asyncio's
+ * "is bound to a different event loop"); the tasks left in a lot whose loop was closed
+ * can never run again, so such a lot forgets them and moves on.
  *
  * <p>Implementation overview. The line is an intrusive doubly linked list of
  * {@link Waiter}s (each waiter future is its own node), so leaving the line on
@@ -69,7 +77,8 @@ import org.asyncio4j.loop.EventLoop;
  * before anything has changed.
  * Invariants: {@code count} is the length of the list; {@code waking} is the number of
  * waiters that were completed with a result whose task has not yet returned from
- * {@link #park()}; {@code loop} is meaningful only while {@code count + waking > 0}.
+ * {@link #park()}; {@code loop} is the bound loop (null while unbound) and the loop of
+ * every parked and waking task.
  * Races: only one task runs at a time, so the only interleavings are the ones at
  * suspension points, listed above; completing a waiter schedules its task through
  * {@code callSoon} and never runs it inline.
@@ -83,7 +92,7 @@ public final class ParkingLot {
     private int count;
     /** The number of woken waiters whose task has not yet returned from park(). */
     private int waking;
-    /** The loop of the parked and waking tasks; only meaningful while count + waking > 0. */
+    /** The bound loop, or null; the loop of every parked and waking task. */
     private EventLoop loop;
 
     /** A lot whose woken-then-cancelled waiters hand nothing on (an event's, a condition's). */
@@ -101,6 +110,49 @@ public final class ParkingLot {
      */
     public ParkingLot(Runnable onAbandoned) {
         this.onAbandoned = onAbandoned;
+        this.loop = EventLoop.peekRunningLoop();
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /**
+     * Fails unless the calling thread may change what this lot guards: a synchronizer
+     * calls it first in every public method that changes its state, so that a call from
+     * a wrong thread changes nothing, whether or not a task waits. Passes when the lot is
+     * unbound, or its loop is not running; binds the lot to the loop running on this
+     * thread if it may (see the class comment). Allocates nothing.
+     *
+     * @param operation the refused operation, for the message (e.g. {@code "Event.set()"})
+     * @throws IllegalStateException if the lot's loop runs on another thread (the message
+     *     names {@code callSoonThreadsafe}), or the loop was closed with tasks parked here
+     */
+    public void checkThread(String operation) {
+        EventLoop l = loop;
+        if (l != null && l.isRunning()) {
+            l.checkThread(operation);
+            return;
+        }
+        EventLoop running = EventLoop.peekRunningLoop();
+        if (running != null && running != l) {
+            rebind(running);
+        }
+    }
+
+    /** Binds to {@code running} unless tasks of the (stopped) bound loop still wait here. */
+    private boolean rebind(EventLoop running) {
+        EventLoop l = loop;
+        if (l != null && count + waking > 0) {
+            if (!l.isClosed()) {
+                return false;
+            }
+            // the tasks of a closed loop never run again: forget them
+            head = null;
+            tail = null;
+            count = 0;
+            waking = 0;
+        }
+        loop = running;
+        return true;
     }
 
     // ---------------------------------------------------------------- parking
@@ -123,9 +175,11 @@ public final class ParkingLot {
                     + "made with createTask(...)); from plain code or a callback use a non-suspending method "
                     + "(the *Nowait / locked() / isSet() forms)");
         }
-        if (count + waking > 0 && running != loop) {
-            throw new IllegalStateException(operation + ": " + this + " is bound to a different event loop (its waiting "
-                    + "tasks belong to " + loop + ", the running task to " + running + ")");
+        EventLoop l = loop;
+        if (running != l && (l != null && l.isRunning() || !rebind(running))) {
+            throw new IllegalStateException(operation + ": " + this + " is bound to a different event loop (" + l
+                    + ", which its waiting tasks belong to or which is running), not to the running task's " + running
+                    + "; from other threads use loop.callSoonThreadsafe(...)");
         }
     }
 
@@ -145,10 +199,9 @@ public final class ParkingLot {
     public void park() {
         EventLoop running = EventLoop.peekRunningLoop();
         Task<?> task = running == null ? null : running.currentTask();
-        if (task == null || (count + waking > 0 && running != loop)) {
+        if (task == null || running != loop) {
             checkCanPark("ParkingLot.park()");
         }
-        loop = running;
         Waiter w = new Waiter(running);
         link(w);
         try {

@@ -30,7 +30,7 @@ public final class Sleep {
         if (Double.isNaN(delay)) {
             throw new IllegalArgumentException("sleep delay must be a number of seconds, got NaN");
         }
-        Task<?> task = Task.current(null);
+        Task<?> task = Task.current(null, "sleep()");
         if (delay <= 0) {
             task.yieldOnce();
             return result;

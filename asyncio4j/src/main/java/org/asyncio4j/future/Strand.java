@@ -13,7 +13,13 @@ interface Strand {
     /** Loop side: runs the coroutine until it suspends or finishes. */
     void resume();
 
-    /** Coroutine side: gives control back to whoever called {@link #resume()}. */
+    /**
+     * Coroutine side: gives control back to whoever called {@link #resume()}.
+     *
+     * @throws IllegalStateException if the coroutine cannot suspend here: its stack is
+     *     pinned (a class initializer or native frame), or it is out of stack; the
+     *     coroutine then still has its turn, and nothing changed on the loop side
+     */
     void suspend();
 
     /** @return whether the body has returned (normally or not) */

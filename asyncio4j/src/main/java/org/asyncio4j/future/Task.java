@@ -2,6 +2,7 @@ package org.asyncio4j.future;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.asyncio4j.loop.EventLoop;
+import org.asyncio4j.loop.Handle;
 
 /**
  * A {@link Future} that drives a {@link Coroutine} (asyncio's {@code asyncio.Task}).
@@ -118,12 +119,14 @@ public class Task<T> extends Future<T> {
     /**
      * The task running on the calling thread, about to await {@code awaited} (or just to
      * yield, when it is {@code null}).
+     *
+     * @param operation what the coroutine called, e.g. {@code "sleep()"}, for the message
      */
-    static Task<?> current(Future<?> awaited) {
+    static Task<?> current(Future<?> awaited, String operation) {
         EventLoop running = EventLoop.peekRunningLoop();
         Task<?> task = running == null ? null : running.currentTask();
         if (task == null) {
-            throw new IllegalStateException("await() can only suspend inside a task, and none is running on thread "
+            throw new IllegalStateException(operation + " can only suspend inside a task, and none is running on thread "
                     + Thread.currentThread().getName() + ": run the code with AsyncIO.run(...) or loop.createTask(...); "
                     + "in a plain loop callback use addDoneCallback instead");
         }
@@ -141,12 +144,32 @@ public class Task<T> extends Future<T> {
         if (f == this) {
             throw new IllegalStateException("task " + this + " cannot await itself");
         }
-        f.addWaiter(this);
-        waitingOn = f;
-        if (mustCancel && f.cancel(mustCancelMessage)) {
+        boolean deliveredCancel = mustCancel && f.cancel(mustCancelMessage);
+        if (deliveredCancel) {
             mustCancel = false;
         }
-        suspend();
+        // a future the cancellation completed wakes the task at the next iteration, as if
+        // it had been registered first; the handle lets a failed suspension take it back
+        Handle step = null;
+        if (f.done()) {
+            step = getLoop().callSoon(this::step, context);
+        } else {
+            f.addWaiter(this);
+        }
+        waitingOn = f;
+        try {
+            suspend();
+        } catch (Throwable t) {
+            if (step != null) {
+                step.cancel();
+            } else {
+                f.removeWaiter(this);
+            }
+            waitingOn = null;
+            mustCancel |= deliveredCancel;
+            throw SuspensionFailed.unwrap(t);
+        }
+        rethrowResumeWith();
     }
 
     /**
@@ -154,16 +177,36 @@ public class Task<T> extends Future<T> {
      * {@code sleep(0)} uses). Must be called by the running task's coroutine.
      */
     final void yieldOnce() {
-        getLoop().callSoon(this::step, context);
-        suspend();
+        Handle step = getLoop().callSoon(this::step, context);
+        try {
+            suspend();
+        } catch (Throwable t) {
+            step.cancel();
+            throw SuspensionFailed.unwrap(t);
+        }
+        rethrowResumeWith();
     }
 
-    /** Suspends the coroutine; on return, throws what the waking step asked for. */
+    /**
+     * Suspends the coroutine; it throws only when the suspension failed, which changed
+     * nothing on the loop side: the caller then takes back what it registered and throws
+     * {@link SuspensionFailed#unwrap} of what came out.
+     */
     private void suspend() {
         Context.Slot slot = Context.slot();
         Context mine = slot.current;
-        strand.suspend();
+        try {
+            strand.suspend();
+        } catch (IllegalStateException refused) {
+            throw new SuspensionFailed(refused);
+        } catch (StackOverflowError e) {
+            throw new SuspensionFailed(SuspendRefusal.outOfStack(e));
+        }
         Context.slot().current = mine;
+    }
+
+    /** After a resume: throws what the waking step asked for. */
+    private void rethrowResumeWith() {
         Throwable t = resumeWith;
         if (t != null) {
             resumeWith = null;
@@ -284,15 +327,21 @@ public class Task<T> extends Future<T> {
      *
      * @param msg the message the error carries, or {@code null}
      * @return false if the task is already done, else true
+     * @throws IllegalStateException if called from another thread while the loop runs, or
+     *     the loop is closed; nothing was changed (no request counted)
      */
     @Override
     public boolean cancel(String msg) {
-        getLoop().checkThread(); // before counting the request: a refused cancel changes nothing
+        // before counting the request: a refused cancel changes nothing
+        getLoop().checkThread("Task.cancel()");
         if (done()) {
             return false;
         }
-        cancelRequests++;
         Future<?> w = waitingOn;
+        if (w != null) {
+            w.checkCanComplete("Task.cancel()");
+        }
+        cancelRequests++;
         if (w != null && w.cancel(msg)) {
             // keep waitingOn: if it is a task that swallows the cancellation we may cancel it again
             return true;
@@ -315,8 +364,10 @@ public class Task<T> extends Future<T> {
      * has not been delivered yet is dropped (Python 3.13).
      *
      * @return the remaining count
+     * @throws IllegalStateException if called from another thread while the loop runs
      */
     public final int uncancel() {
+        getLoop().checkThread("Task.uncancel()");
         if (cancelRequests > 0) {
             cancelRequests--;
             if (cancelRequests == 0) {
@@ -351,8 +402,10 @@ public class Task<T> extends Future<T> {
 
     /**
      * @param name the new name
+     * @throws IllegalStateException if called from another thread while the loop runs
      */
     public final void setName(String name) {
+        getLoop().checkThread("Task.setName()");
         if (name == null) {
             throw new NullPointerException("name must not be null");
         }
@@ -367,6 +420,27 @@ public class Task<T> extends Future<T> {
     /** @return the context every step of this task runs in */
     public final Context getContext() {
         return context;
+    }
+
+    /**
+     * Carries a refused suspension from {@link #suspend()} to the method that registered
+     * the wake-up, which takes it back and throws the refusal at the await.
+     */
+    private static final class SuspensionFailed extends RuntimeException {
+        private final IllegalStateException refusal;
+
+        SuspensionFailed(IllegalStateException refusal) {
+            super(null, null, false, false);
+            this.refusal = refusal;
+        }
+
+        /** @return what the await throws for {@code t}, which came out of a failed suspension */
+        static RuntimeException unwrap(Throwable t) {
+            if (t instanceof SuspensionFailed f) {
+                return f.refusal;
+            }
+            throw Sneaky.rethrow(t);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.asyncio4j.future;
 
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import org.asyncio4j.loop.EventLoop;
 
@@ -30,6 +31,17 @@ final class VirtualThreadEngine extends CoroutineEngine {
     @Override
     Strand newStrand(Runnable body) {
         return new VirtualThreadStrand(body);
+    }
+
+    /**
+     * Frames of {@link #probeStack} a suspension must be able to push before it hands the
+     * baton over: more than unpark and park need (about 30 small frames on JDK 25).
+     */
+    private static final int STACK_PROBE_FRAMES = 96;
+
+    /** Recurses {@code n} frames, to fail with a stack overflow where that is still harmless. */
+    private static int probeStack(int n) {
+        return n == 0 ? 0 : probeStack(n - 1) + 1;
     }
 
     private static final class VirtualThreadStrand implements Strand {
@@ -80,8 +92,24 @@ final class VirtualThreadEngine extends CoroutineEngine {
             }
         }
 
+        /**
+         * Hands the baton back and parks. Everything that can fail comes before the baton
+         * is handed over: a class initializer on the stack (it pins the carrier, and when
+         * the loop runs on a virtual thread of the same one-carrier scheduler, nothing
+         * would ever run again), and too little stack for the park (a stack overflow after
+         * the hand-over would leave two threads running the loop's state).
+         */
         @Override
         public void suspend() {
+            Optional<String> clinit = SuspendRefusal.classInitializer();
+            if (clinit.isPresent()) {
+                throw SuspendRefusal.insideClassInitializer(clinit.get());
+            }
+            try {
+                probeStack(STACK_PROBE_FRAMES);
+            } catch (StackOverflowError e) {
+                throw SuspendRefusal.outOfStack(e);
+            }
             Thread r = resumer;
             coroutineTurn = false;
             LockSupport.unpark(r);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.ref.Cleaner;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -88,8 +89,14 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Closes the selectors of loops dropped without close(), as asyncio's ResourceWarning. */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final Clock clock;
     private final SelectorDriver driver;
+    /** Closes the driver: from close(), or with a warning once the loop is collected unclosed. */
+    private final DriverRelease driverRelease;
+    private final Cleaner.Cleanable driverCleanup;
     private final ArrayDeque<Handle> ready = new ArrayDeque<>(1024);
     private final TimerHeap timers = new TimerHeap();
     /** Handles posted from other threads, moved to {@code ready} each iteration. */
@@ -110,6 +117,8 @@ public final class EventLoop implements AutoCloseable {
     private boolean interruptedWhileRunning;
     private long iterations;
     private Task<?> currentTask;
+    /** In debug mode, the task whose step the handle being timed ran, or null. */
+    private Task<?> lastSteppedTask;
     private TaskFactory taskFactory;
     private ExceptionHandler exceptionHandler;
     private boolean debug = Boolean.getBoolean("asyncio4j.debug");
@@ -141,6 +150,40 @@ public final class EventLoop implements AutoCloseable {
             this.driver = new SelectorDriver();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for the event loop", e);
+        }
+        this.driverRelease = new DriverRelease(driver, "<EventLoop@" + Integer.toHexString(System.identityHashCode(this))
+                + " created on thread " + Thread.currentThread().getName() + ">");
+        this.driverCleanup = CLEANER.register(this, driverRelease);
+    }
+
+    /**
+     * The cleaning action of a loop: closes its I/O driver (the selector's two file
+     * descriptors). Holds the driver, never the loop, so the loop can be collected; when it
+     * is collected without close(), logs "unclosed event loop" as asyncio's
+     * {@code ResourceWarning} does.
+     */
+    private static final class DriverRelease implements Runnable {
+        private final IoDriver driver;
+        private final String loopName;
+        /** Set by close() before it runs this action, so no warning is logged then. */
+        volatile boolean closedByOwner;
+
+        DriverRelease(IoDriver driver, String loopName) {
+            this.driver = driver;
+            this.loopName = loopName;
+        }
+
+        @Override
+        public void run() {
+            if (!closedByOwner) {
+                LOG.log(Level.WARNING, "unclosed event loop " + loopName + " was garbage collected; its selector is "
+                        + "closed now. Call loop.close() (or use AsyncIO.run / Runner) when done with a loop");
+            }
+            try {
+                driver.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "error closing the event loop's selector", e);
+            }
         }
     }
 
@@ -295,7 +338,11 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Closes the loop: drops pending callbacks and timers, shuts the default executor down
-     * without waiting and closes the selector (asyncio's {@code close()}). Idempotent.
+     * without waiting and closes the selector (asyncio's {@code close()}). Idempotent. Each
+     * task still pending is reported to the exception handler as "Task was destroyed but it
+     * is pending!" (asyncio logs it when such a task is collected): its coroutine never
+     * resumes, so its {@code finally} blocks do not run. A loop collected without
+     * {@code close()} logs "unclosed event loop" and closes its selector then.
      *
      * @throws IllegalStateException if the loop is running
      */
@@ -311,17 +358,20 @@ public final class EventLoop implements AutoCloseable {
         ready.clear();
         timers.clear();
         posted.clear();
+        for (Task<?> t : tasks) {
+            if (!t.done()) {
+                // asyncio logs it from Task.__del__; the steps that would finish it are dropped here
+                callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!", null, t, null, null));
+            }
+        }
         tasks.clear();
         ExecutorService executor = defaultExecutor;
         if (executor != null) {
             defaultExecutor = null;
             executor.shutdown();
         }
-        try {
-            driver.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "error closing the event loop's selector", e);
-        }
+        driverRelease.closedByOwner = true;
+        driverCleanup.clean();
     }
 
     // ================================================================ scheduling callbacks
@@ -534,11 +584,21 @@ public final class EventLoop implements AutoCloseable {
                 long t0 = System.nanoTime();
                 h.run();
                 double took = (System.nanoTime() - t0) * 1e-9;
+                Task<?> stepped = lastSteppedTask;
+                lastSteppedTask = null; // held only while its step is timed, so it can be collected
                 if (took >= slowCallbackDuration) {
-                    LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", h, took));
+                    LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds",
+                            stepped != null ? describeStep(stepped) : h, took));
                 }
             }
         }
+    }
+
+    /** A task step for the slow-callback log: the task and where its coroutine is written. */
+    private static String describeStep(Task<?> task) {
+        String coro = task.getCoro().getClass().getName();
+        int lambda = coro.indexOf("$$Lambda");
+        return "step of " + task + " (coroutine " + (lambda >= 0 ? "a lambda in " + coro.substring(0, lambda) : coro) + ")";
     }
 
     private void dropCancelledTimers() {
@@ -835,6 +895,9 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("cannot enter task " + task + " while task " + currentTask + " is running");
         }
         currentTask = task;
+        if (debug) {
+            lastSteppedTask = task;
+        }
     }
 
     /**
@@ -1143,11 +1206,21 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalStateException naming both threads and {@link #callSoonThreadsafe}
      */
     public void checkThread() {
+        checkThread("this event loop method");
+    }
+
+    /**
+     * Low-level: {@link #checkThread()}, naming the refused operation in the message.
+     *
+     * @param operation what was called, e.g. {@code "Event.set()"}
+     * @throws IllegalStateException naming the operation, both threads and {@link #callSoonThreadsafe}
+     */
+    public void checkThread(String operation) {
         Thread t = thread;
         if (t != null && t != Thread.currentThread() && RUNNING.get() != this) {
-            throw new IllegalStateException("this event loop method was called from thread "
-                    + Thread.currentThread().getName() + " while the loop runs on thread " + t.getName()
-                    + "; from other threads use callSoonThreadsafe(...)");
+            throw new IllegalStateException(operation + " was called from thread " + Thread.currentThread().getName()
+                    + " while its event loop runs on thread " + t.getName()
+                    + "; nothing was changed: from other threads use loop.callSoonThreadsafe(...)");
         }
     }
 

@@ -56,7 +56,9 @@ import org.asyncio4j.future.ParkingLot;
  * <p>Implementation overview: the base storage is a ring buffer of power-of-two
  * capacity, allocated on the first put (so subclasses with storage of their own carry an
  * empty array only). {@code size} counts the items whatever the storage. Three
- * {@link ParkingLot}s hold the waiting getters, putters and joiners. A put wakes the
+ * {@link ParkingLot}s hold the waiting getters, putters and joiners; the getters'
+ * lot also holds the queue's loop binding, which every public method that changes the
+ * queue checks first, so a call from another thread while the loop runs changes nothing. A put wakes the
  * first getter and a get wakes the first putter; the woken task re-checks the queue and
  * waits again if someone else took the item (or slot). A getter woken but cancelled
  * before it resumed wakes the next getter if items remain, and likewise for putters
@@ -159,8 +161,11 @@ public class Queue<T> {
      * @param item the item
      * @throws QueueFull if the queue holds {@code maxsize} items
      * @throws QueueShutDown if the queue is shut down
+     * @throws IllegalStateException if called from another thread while the queue's loop
+     *     runs; the item was not added
      */
     public final void putNowait(T item) {
+        getters.checkThread("Queue.putNowait()");
         if (shutdown) {
             throw shutDown("putNowait()");
         }
@@ -208,8 +213,11 @@ public class Queue<T> {
      * @return the item
      * @throws QueueEmpty if the queue is empty
      * @throws QueueShutDown if the queue is shut down and empty
+     * @throws IllegalStateException if called from another thread while the queue's loop
+     *     runs; no item was removed
      */
     public final T getNowait() {
+        getters.checkThread("Queue.getNowait()");
         if (size == 0) {
             if (shutdown) {
                 throw shutDown("getNowait()");
@@ -286,6 +294,7 @@ public class Queue<T> {
      *     {@code ValueError('task_done() called too many times')})
      */
     public final void taskDone() {
+        getters.checkThread("Queue.taskDone()");
         if (unfinished <= 0) {
             throw new IllegalStateException("taskDone() called too many times: every item put was already marked done ("
                     + this + ")");
@@ -330,6 +339,7 @@ public class Queue<T> {
      * @param immediate whether to drop the items still queued
      */
     public final void shutdown(boolean immediate) {
+        getters.checkThread("Queue.shutdown()");
         shutdown = true;
         if (immediate) {
             while (size > 0) {

@@ -141,6 +141,7 @@ public final class Barrier {
      * May be called by any code on the loop's thread.
      */
     public void reset() {
+        waiters.checkThread("Barrier.reset()");
         if (count > 0) {
             state = State.RESETTING;
         } else {
@@ -156,6 +157,7 @@ public final class Barrier {
      * loop's thread.
      */
     public void abort() {
+        waiters.checkThread("Barrier.abort()");
         state = State.BROKEN;
         waiters.unparkAll();
     }

@@ -45,11 +45,12 @@ public final class BoundedSemaphore extends Semaphore {
      * Returns a permit, as {@link Semaphore#release()}, unless every permit is already free.
      *
      * @throws IllegalStateException if the counter is already at its initial value
-     *     (asyncio's {@code ValueError('BoundedSemaphore released too many times')}); the
-     *     semaphore is unchanged
+     *     (asyncio's {@code ValueError('BoundedSemaphore released too many times')}), or if
+     *     called from another thread while its loop runs; either way the semaphore is unchanged
      */
     @Override
     public void release() {
+        checkThread("release()");
         if (value() >= bound) {
             throw new IllegalStateException("BoundedSemaphore released too many times: all " + bound
                     + " permits are already free (" + this + ")");

@@ -208,6 +208,7 @@ public final class Condition {
      * @throws IllegalArgumentException if {@code n} is negative
      */
     public void signal(int n) {
+        waiters.checkThread("Condition.signal()");
         checkHeld("signal");
         if (n < 0) {
             throw new IllegalArgumentException("Condition.signal(n): n must not be negative, got " + n);
@@ -222,6 +223,7 @@ public final class Condition {
      * @throws IllegalStateException if the lock is not held
      */
     public void signalAll() {
+        waiters.checkThread("Condition.signalAll()");
         checkHeld("signalAll");
         waiters.unparkAll();
     }

@@ -17,7 +17,11 @@ import org.asyncio4j.future.ParkingLot;
  * <p>asyncio's {@code wait()} is {@link #await()} here, because {@code Object.wait()} is
  * final in Java (and {@code await} already means "suspend until" on a future).
  *
- * <p>Implementation overview: a boolean and a {@link ParkingLot}. {@link #set()} wakes the
+ * <p>Like every synchronizer here, an event is bound to the loop that first uses it, and a
+ * call from another thread while that loop runs fails before it changes anything.
+ *
+ * <p>Implementation overview: a boolean and a {@link ParkingLot}, which also holds the
+ * loop binding. {@link #set()} wakes the
  * whole lot; a woken task returns even if the flag was cleared again before it resumed
  * (it was set when the task was woken), as in asyncio.
  */
@@ -38,16 +42,26 @@ public final class Event {
      * Sets the flag and wakes every waiting task (asyncio's {@code set()}). Tasks that
      * call {@link #await()} while it stays set do not suspend. Does nothing if already set.
      * May be called by any code on the loop's thread.
+     *
+     * @throws IllegalStateException if called from another thread while the event's loop
+     *     runs (use {@code loop.callSoonThreadsafe(event::set)}); the event is unchanged
      */
     public void set() {
+        waiters.checkThread("Event.set()");
         if (!value) {
             value = true;
             waiters.unparkAll();
         }
     }
 
-    /** Unsets the flag (asyncio's {@code clear()}): later {@link #await()}s wait again. */
+    /**
+     * Unsets the flag (asyncio's {@code clear()}): later {@link #await()}s wait again.
+     *
+     * @throws IllegalStateException if called from another thread while the event's loop
+     *     runs; the event is unchanged
+     */
     public void clear() {
+        waiters.checkThread("Event.clear()");
         value = false;
     }
 

@@ -101,9 +101,11 @@ public final class Lock {
      * {@code release()}). May be called by any code on the loop's thread, in a task or not.
      *
      * @throws IllegalStateException if the lock is not held (asyncio's
-     *     {@code RuntimeError('Lock is not acquired.')})
+     *     {@code RuntimeError('Lock is not acquired.')}), or if called from another thread
+     *     while the lock's loop runs; either way the lock is unchanged
      */
     public void release() {
+        waiters.checkThread("Lock.release()");
         if (!locked) {
             throw new IllegalStateException("Lock.release() called on an unlocked lock: " + this);
         }

@@ -123,12 +123,19 @@ public class Semaphore {
      * Returns a permit and wakes the first waiting task, if any, handing the permit to it
      * (asyncio's {@code release()}). May be called by any code on the loop's thread.
      *
-     * @throws IllegalStateException in {@link BoundedSemaphore}, if it would raise the
-     *     counter above its initial value
+     * @throws IllegalStateException if called from another thread while the semaphore's
+     *     loop runs, or in {@link BoundedSemaphore} if it would raise the counter above its
+     *     initial value; either way the semaphore is unchanged
      */
     public void release() {
+        checkThread("release()");
         value++;
         wakeUpNext();
+    }
+
+    /** Refuses a call from another thread while the loop runs, before anything changes. */
+    final void checkThread(String method) {
+        waiters.checkThread(getClass().getSimpleName() + "." + method);
     }
 
     /** Hands one free permit to the head of the line; false if nobody is parked. */

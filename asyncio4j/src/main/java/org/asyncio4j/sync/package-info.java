@@ -32,7 +32,10 @@
  * {@code awaitFor}) must run inside a task; called elsewhere it fails at once with an
  * {@link java.lang.IllegalStateException}, even when it would not have had to wait. The
  * other methods ({@code release}, {@code set}, {@code signal}, {@code abort}, ...) may be
- * called by any code on the loop's thread. Each suspending method documents what a
+ * called by any code on the loop's thread. An object is bound to the loop that first uses
+ * it (see {@link org.asyncio4j.future.ParkingLot}); from another thread, while that loop
+ * runs, every method that changes state fails before it changes anything, and the message
+ * names {@code loop.callSoonThreadsafe(...)}, the way to call it from there. Each suspending method documents what a
  * cancellation at that point leaves behind.
  */
 package org.asyncio4j.sync;

@@ -1,0 +1,112 @@
+package org.asyncio4j.future;
+
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Why a coroutine cannot suspend where it tried to, as the exception its await throws: a
+ * held monitor, a class initializer or native frame on its stack (the stack is pinned),
+ * or too little stack left to suspend. The engines detect the case; this class only
+ * finds the details for the message, so its costs (a stack walk, a thread dump of the
+ * calling platform thread) are paid on the failing path alone.
+ *
+ * <p>Invariant the engines keep: the exception is thrown before the coroutine gave up its
+ * turn, so nothing changed on the loop side; {@link Task} then unregisters the wake-up it
+ * had registered, and the coroutine goes on running with the exception.
+ */
+final class SuspendRefusal {
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    private SuspendRefusal() {
+    }
+
+    /**
+     * The error for a coroutine whose stack is pinned, found out why: the monitors the
+     * calling platform thread holds, else a class initializer on the stack, else a native
+     * frame.
+     */
+    static IllegalStateException pinned() {
+        String monitors = heldMonitors();
+        if (!monitors.isEmpty()) {
+            return holdsMonitor(monitors);
+        }
+        Optional<String> clinit = classInitializer();
+        if (clinit.isPresent()) {
+            return insideClassInitializer(clinit.get());
+        }
+        return new IllegalStateException("a task cannot suspend here: its stack is pinned by a native frame (e.g. a "
+                + "callback from native code or a reflective call the JVM cannot unmount); move the await out of it");
+    }
+
+    /** The error for a coroutine that holds the monitors described. */
+    static IllegalStateException holdsMonitor(String monitors) {
+        return new IllegalStateException("a task cannot suspend while it holds a monitor (synchronized on " + monitors
+                + "): another task entering the same monitor would block the loop thread forever; leave the "
+                + "synchronized block or method before awaiting, or use org.asyncio4j.sync.Lock");
+    }
+
+    /** The error for a coroutine inside the class initializer of {@code className}. */
+    static IllegalStateException insideClassInitializer(String className) {
+        return new IllegalStateException("a task cannot suspend inside a class initializer (static initializer of "
+                + className + "): the JVM pins a stack that initializes a class; move the await out of the static "
+                + "initializer");
+    }
+
+    /** The error for a coroutine that has too little stack left to suspend. */
+    static IllegalStateException outOfStack(StackOverflowError cause) {
+        return new IllegalStateException("a task cannot suspend here: out of stack (the await runs too deep in "
+                + "recursion to suspend); nothing was suspended", cause);
+    }
+
+    /**
+     * @return the class of the innermost class initializer on the caller's stack, if any
+     */
+    static Optional<String> classInitializer() {
+        return WALKER.walk(frames -> frames.filter(f -> f.getMethodName().equals("<clinit>"))
+                .map(StackWalker.StackFrame::getClassName).findFirst());
+    }
+
+    /**
+     * Debug mode's check before a task on a platform thread suspends (the continuation
+     * engine): a thread dump of the calling thread, so it costs microseconds.
+     *
+     * @throws IllegalStateException naming the monitors' classes, if the running task
+     *     holds any
+     */
+    static void checkNoMonitorHeld() {
+        String monitors = heldMonitors();
+        if (!monitors.isEmpty()) {
+            throw holdsMonitor(monitors);
+        }
+    }
+
+    /**
+     * The classes of the monitors the running task holds: those locked in frames above its
+     * innermost {@code Task.body} frame on the calling platform thread; "" if none, or
+     * unknown (a virtual thread: the JDK dumps no monitors of those).
+     */
+    private static String heldMonitors() {
+        Thread self = Thread.currentThread();
+        if (self.isVirtual()) {
+            return "";
+        }
+        ThreadInfo[] info = ManagementFactory.getThreadMXBean().getThreadInfo(new long[] {self.threadId()}, true, false);
+        if (info.length == 0 || info[0] == null) {
+            return "";
+        }
+        StackTraceElement[] stack = info[0].getStackTrace();
+        int body = 0;
+        while (body < stack.length && !(stack[body].getClassName().equals(Task.class.getName())
+                && stack[body].getMethodName().equals("body"))) {
+            body++;
+        }
+        int taskFrames = body;
+        return Arrays.stream(info[0].getLockedMonitors()).filter(m -> m.getLockedStackDepth() < taskFrames)
+                .map(LockInfo::getClassName).distinct().map(c -> "an instance of " + c)
+                .collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,106 @@
+package org.asyncio4j.loop;
+
+import static org.asyncio4j.Errors.assertThrowsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.asyncio4j.AsyncIO;
+import org.asyncio4j.LogCapture;
+import org.asyncio4j.future.Task;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 7: what a loop says about what it leaves behind: pending tasks at close(), a loop
+ * collected without close(), the task behind a slow step in debug mode, and a suspending
+ * call outside a task.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class LoopLifecycleTest {
+
+    @Test
+    void closeReportsEachTaskStillPending() {
+        EventLoop loop = new EventLoop();
+        List<ExceptionContext> handled = new ArrayList<>();
+        loop.setExceptionHandler((l, c) -> handled.add(c));
+        Task<Void> pending = loop.createTask(() -> AsyncIO.sleep(3600));
+        loop.runUntilComplete(loop.createTask(() -> AsyncIO.sleep(0)));
+        loop.close();
+        assertEquals(1, handled.size(), handled.toString());
+        assertEquals("Task was destroyed but it is pending!", handled.get(0).message());
+        assertSame(pending, handled.get(0).future());
+    }
+
+    private static void makeAndDropALoop() {
+        new EventLoop().callSoon(() -> { });
+    }
+
+    @Test
+    void aLoopCollectedWithoutCloseWarnsUnclosedEventLoop() throws InterruptedException {
+        Logger logger = Logger.getLogger("org.asyncio4j");
+        CountDownLatch warned = new CountDownLatch(1);
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getMessage() != null && r.getMessage().contains("unclosed event loop")) {
+                    warned.countDown();
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            makeAndDropALoop();
+            for (int i = 0; i < 200 && warned.getCount() > 0; i++) {
+                System.gc();
+                warned.await(50, TimeUnit.MILLISECONDS);
+            }
+            assertEquals(0, warned.getCount(), "no 'unclosed event loop' warning after the loop was collected");
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    @Test
+    void aClosedLoopIsNotReportedWhenCollected() {
+        try (LogCapture log = new LogCapture()) {
+            new EventLoop().close();
+            System.gc();
+            assertTrue(log.records().stream().noneMatch(r -> r.getMessage().contains("unclosed")));
+        }
+    }
+
+    @Test
+    void debugModeNamesTheTaskAndItsCoroutineForASlowStep() {
+        try (LogCapture log = new LogCapture()) {
+            AsyncIO.run(() -> {
+                AsyncIO.getRunningLoop().setSlowCallbackDuration(0);
+                AsyncIO.createTask(() -> AsyncIO.sleep(0, "done"), "slowpoke").await();
+            }, true);
+            LogRecord r = log.find(java.util.logging.Level.WARNING, "step of <Task pending name='slowpoke'");
+            assertNotNull(r, "no slow-step record names the task: " + log.records().stream().map(LogRecord::getMessage).toList());
+            assertTrue(r.getMessage().contains("a lambda in " + LoopLifecycleTest.class.getName()), r.getMessage());
+        }
+    }
+
+    @Test
+    void sleepOutsideATaskNamesSleep() {
+        assertThrowsWith(IllegalStateException.class, () -> AsyncIO.sleep(1), "sleep() can only suspend inside a task");
+    }
+}
