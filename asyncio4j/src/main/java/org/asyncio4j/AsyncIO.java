@@ -38,6 +38,9 @@ import org.asyncio4j.net.Network;
 import org.asyncio4j.net.Server;
 import org.asyncio4j.net.ServerOptions;
 import org.asyncio4j.net.Transport;
+import org.asyncio4j.stream.ClientConnected;
+import org.asyncio4j.stream.StreamPair;
+import org.asyncio4j.stream.Streams;
 
 /**
  * asyncio's module-level functions, as static methods: the usual entry point.
@@ -852,5 +855,129 @@ public final class AsyncIO {
     public static <P extends DatagramProtocol> Connection<DatagramTransport, P> createDatagramEndpoint(
             Supplier<P> factory, DatagramOptions options) throws IOException {
         return Network.createDatagramEndpoint(factory, options);
+    }
+
+    // ---------------------------------------------------------------- streams
+
+    /**
+     * Suspending: opens a TCP connection and returns its reader and writer (asyncio's
+     * {@code asyncio.open_connection(host, port)}); see
+     * {@link Streams#openConnection(String, int, ConnectionOptions, int)}.
+     *
+     * <pre>{@code
+     * var conn = openConnection("127.0.0.1", 8888);
+     * conn.writer().write("ping\n".getBytes(US_ASCII));
+     * byte[] reply = conn.reader().readline();
+     * }</pre>
+     *
+     * @param host a name or an IP literal
+     * @param port 0 to 65535
+     * @return the reader and writer
+     * @throws IOException if the name cannot be resolved or no address accepts
+     */
+    public static StreamPair openConnection(String host, int port) throws IOException {
+        return Streams.openConnection(host, port);
+    }
+
+    /**
+     * Suspending: {@link #openConnection(String, int)} with connection options.
+     *
+     * @param host a name or an IP literal
+     * @param port 0 to 65535
+     * @param options local address, {@code TCP_NODELAY}, connect timeout
+     * @return the reader and writer
+     * @throws IOException if the name cannot be resolved or no address accepts
+     */
+    public static StreamPair openConnection(String host, int port, ConnectionOptions options) throws IOException {
+        return Streams.openConnection(host, port, options);
+    }
+
+    /**
+     * Suspending: {@link #openConnection(String, int)} with connection options and the
+     * reader's buffer limit (asyncio's {@code limit=}).
+     *
+     * @param host a name or an IP literal
+     * @param port 0 to 65535
+     * @param options the connection options
+     * @param limit the reader's limit in bytes (64 KiB by default)
+     * @return the reader and writer
+     * @throws IOException if the name cannot be resolved or no address accepts
+     */
+    public static StreamPair openConnection(String host, int port, ConnectionOptions options, int limit)
+            throws IOException {
+        return Streams.openConnection(host, port, options, limit);
+    }
+
+    /**
+     * Suspending: starts a stream server that runs {@code clientConnected} as a new task per
+     * connection (asyncio's {@code asyncio.start_server(client_connected_cb, host, port)});
+     * see {@link Streams#startServer(ClientConnected, String, int, ServerOptions, int)}.
+     *
+     * @param clientConnected {@code (reader, writer) -> ...}, may suspend
+     * @param host a name or an IP literal, or {@code null} for every interface
+     * @param port 0 to 65535; 0 picks a free port
+     * @return the server, accepting
+     * @throws IOException if the name cannot be resolved or the address cannot be bound
+     */
+    public static Server startServer(ClientConnected clientConnected, String host, int port) throws IOException {
+        return Streams.startServer(clientConnected, host, port);
+    }
+
+    /**
+     * Suspending: {@link #startServer(ClientConnected, String, int)} with server options and
+     * each reader's limit.
+     *
+     * @param clientConnected {@code (reader, writer) -> ...}, may suspend
+     * @param host a name or an IP literal, or {@code null}
+     * @param port 0 to 65535
+     * @param options backlog, reuse, start serving
+     * @param limit each reader's limit in bytes
+     * @return the server
+     * @throws IOException if the name cannot be resolved or the address cannot be bound
+     */
+    public static Server startServer(ClientConnected clientConnected, String host, int port, ServerOptions options,
+            int limit) throws IOException {
+        return Streams.startServer(clientConnected, host, port, options, limit);
+    }
+
+    /**
+     * Suspending: a stream server whose {@code clientConnected} is a plain callback, called
+     * inside {@code connectionMade} (asyncio's {@code start_server} with a function that is
+     * not a coroutine); see {@link Streams#startServerCallback(ClientConnected, String, int)}.
+     *
+     * @param clientConnected {@code (reader, writer) -> ...}; must not suspend
+     * @param host a name or an IP literal, or {@code null}
+     * @param port 0 to 65535
+     * @return the server, accepting
+     * @throws IOException if the name cannot be resolved or the address cannot be bound
+     */
+    public static Server startServerCallback(ClientConnected clientConnected, String host, int port)
+            throws IOException {
+        return Streams.startServerCallback(clientConnected, host, port);
+    }
+
+    /**
+     * Suspending: connects to a Unix-domain socket and returns its reader and writer
+     * (asyncio's {@code asyncio.open_unix_connection(path)}).
+     *
+     * @param path the socket file
+     * @return the reader and writer
+     * @throws IOException if nothing listens there
+     */
+    public static StreamPair openUnixConnection(Path path) throws IOException {
+        return Streams.openUnixConnection(path);
+    }
+
+    /**
+     * Suspending: starts a stream server on a Unix-domain socket, a task per connection
+     * (asyncio's {@code asyncio.start_unix_server(client_connected_cb, path)}).
+     *
+     * @param clientConnected {@code (reader, writer) -> ...}, may suspend
+     * @param path the socket file; must not exist; removed when the server closes
+     * @return the server, accepting
+     * @throws IOException if the path exists or cannot be bound
+     */
+    public static Server startUnixServer(ClientConnected clientConnected, Path path) throws IOException {
+        return Streams.startUnixServer(clientConnected, path);
     }
 }
