@@ -7,6 +7,9 @@ import org.asyncio4j.net.Protocol;
 import org.asyncio4j.net.Server;
 import org.asyncio4j.net.ServerOptions;
 import org.asyncio4j.net.Transport;
+import org.asyncio4j.stream.StreamReader;
+import org.asyncio4j.stream.StreamWriter;
+import org.asyncio4j.stream.Streams;
 
 /**
  * asyncio4j's TCP echo server for the echo workloads (DESIGN §5), the counterpart of
@@ -22,7 +25,9 @@ import org.asyncio4j.net.Transport;
  *   <li>{@code protocol}: a {@link Protocol} whose {@code dataReceived} writes the data back;
  *       while the transport's write buffer is over its high-water mark it stops reading
  *       (the same flow control as echo_asyncio.py's).
- *   <li>{@code streams}: STREAMS_NOTE
+ *   <li>{@code streams}: a task per connection doing {@code reader.read(65536)},
+ *       {@code writer.write}, {@code writer.drain()} per message, as echo_asyncio.py's
+ *       streams mode; closes at EOF.
  * </ul>
  */
 public final class EchoServer {
@@ -56,12 +61,29 @@ public final class EchoServer {
                 System.out.println("listening " + HOST + ":" + p);
                 server.serveForever();
             });
-            case "streams" -> {
-                System.err.println("EchoServer: --mode streams needs the streams API (org.asyncio4j.stream), "
-                        + "which asyncio4j does not have yet; only --mode protocol runs");
-                System.exit(2);
-            }
+            case "streams" -> AsyncIO.run(() -> {
+                ServerOptions options = ServerOptions.DEFAULTS.withBacklog(BACKLOG);
+                Server server = Streams.startServer(EchoServer::echoStream, HOST, p, options, StreamReader.DEFAULT_LIMIT);
+                System.out.println("listening " + HOST + ":" + p);
+                server.serveForever();
+            });
             default -> usage("--mode must be protocol or streams, not " + mode);
+        }
+    }
+
+    /** The streams-mode handler: echo each read until EOF, draining after every write. */
+    private static void echoStream(StreamReader reader, StreamWriter writer) throws java.io.IOException {
+        try {
+            while (true) {
+                byte[] data = reader.read(65536);
+                if (data.length == 0) {
+                    break;
+                }
+                writer.write(data);
+                writer.drain();
+            }
+        } finally {
+            writer.close();
         }
     }
 
