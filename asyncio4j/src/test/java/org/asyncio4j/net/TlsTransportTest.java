@@ -355,4 +355,83 @@ class TlsTransportTest {
         assertEquals(60.0, ConnectionOptions.DEFAULTS.sslHandshakeTimeout());
         assertEquals(30.0, ServerOptions.DEFAULTS.sslShutdownTimeout());
     }
+
+    /** A BufferedProtocol with a tiny buffer, so TLS delivers each record in many chunks. */
+    static final class TinyBuffered implements BufferedProtocol {
+        final java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        final org.asyncio4j.future.Future<Void> lost = EventLoop.getRunningLoop().createFuture();
+        final java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(7);
+        org.asyncio4j.future.Future<Void> enough;
+        int want;
+        int calls;
+
+        @Override
+        public java.nio.ByteBuffer getBuffer(int sizeHint) {
+            return buf.clear();
+        }
+
+        @Override
+        public void bufferUpdated(int nbytes) {
+            calls++;
+            got.write(buf.array(), 0, nbytes);
+            if (enough != null && got.size() >= want) {
+                enough.setResult(null);
+                enough = null;
+            }
+        }
+
+        @Override
+        public void connectionLost(Throwable exc) {
+            lost.setResult(null);
+        }
+
+        void await(int n) {
+            if (got.size() < n) {
+                want = n;
+                enough = EventLoop.getRunningLoop().createFuture();
+                enough.await();
+            }
+        }
+    }
+
+    @Test
+    void aBufferedProtocolGetsTheDecryptedBytesInItsOwnBuffer() {
+        AsyncIO.run(() -> {
+            try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0, tlsServer(keys.server))) {
+                var conn = Network.createConnection(TinyBuffered::new, "127.0.0.1", port(server), tlsClient());
+                byte[] msg = ascii("a message longer than seven bytes, in chunks");
+                conn.transport().write(msg);
+                conn.protocol().await(msg.length);
+                assertArrayEquals(msg, conn.protocol().got.toByteArray());
+                assertTrue(conn.protocol().calls >= msg.length / 7);
+                conn.transport().close();
+                conn.protocol().lost.await();
+            }
+        });
+    }
+
+    @Test
+    void cancellingDuringTheHandshakeClosesTheSocket() {
+        AsyncIO.run(() -> {
+            EventLoop loop = EventLoop.getRunningLoop();
+            Made<Recorder> made = new Made<>();
+            try (Server silent = Network.createServer(() -> {
+                Recorder r = new Recorder();
+                made.protocols.add(r);
+                return r;
+            }, "127.0.0.1", 0)) {
+                int port = port(silent);
+                var attempt = loop.createTask(() -> Network.createConnection(Recorder::new, "127.0.0.1", port,
+                        tlsClient()));
+                while (made.protocols.isEmpty()) {
+                    AsyncIO.sleep(0); // until the silent server accepted the connection
+                }
+                Recorder srv = made.protocols.getFirst();
+                srv.received(1); // the ClientHello: the handshake is under way
+                attempt.cancel();
+                assertThrows(org.asyncio4j.future.CancelledError.class, attempt::await);
+                assertNull(srv.lost.await(), "the client's socket was closed");
+            }
+        });
+    }
 }

@@ -37,10 +37,16 @@ import org.asyncio4j.net.Transport;
  *
  * <h2>States (asyncio's {@code SSLProtocolState})</h2>
  * <pre>
- *  UNWRAPPED ──connectionMade──▶ DO_HANDSHAKE ──handshake done──▶ WRAPPED ──app close() / peer's close_notify / EOF──▶ FLUSHING
- *      ▲                             │ failed, timed out, EOF                      │                                  │ backlog wrapped
- *      │                             ▼                                              │                                  ▼
- *      └──────────── fatal error, abort(), connectionLost from any state ◀──────────┴───── peer's close_notify ── SHUTDOWN (ours sent)
+ *  UNWRAPPED ──connectionMade──▶ DO_HANDSHAKE ──handshake done──▶ WRAPPED ──app close() / peer's close_notify──▶ FLUSHING
+ *      ▲                              │                              │                                              │ backlog wrapped,
+ *      │     failed, timed out, EOF   │                              │ EOF without close_notify                     ▼ our close_notify sent
+ *      ├──────────────────────────────┘                              └──────────────────────────────────────────▶ SHUTDOWN
+ *      │                                                                                                            │ peer's close_notify or EOF:
+ *      │                                                                                                            ▼ plain transport closed
+ *      └──── abort(), a fatal error, the shutdown timeout, or the plain transport's connectionLost: from any state ◀─┘
+ *
+ *  application protocol (asyncio's AppProtocolState):  INIT ──connectionMade──▶ MADE ──eofReceived──▶ EOF ──connectionLost──▶ LOST
+ *                                                       (startTls starts at MADE: its protocol is connected already)
  * </pre>
  * <ul>
  *   <li><b>UNWRAPPED</b>: no TLS (before {@code connectionMade}, after a failure or once the
