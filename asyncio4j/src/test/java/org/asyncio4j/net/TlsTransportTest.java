@@ -434,4 +434,28 @@ class TlsTransportTest {
             }
         });
     }
+
+    @Test
+    void aPeerThatNeverAnswersCloseNotifyTimesTheShutdownOut() {
+        AsyncIO.run(() -> {
+            Made<Recorder> made = new Made<>();
+            try (Server server = Network.createServer(() -> {
+                Recorder r = new Recorder();
+                made.protocols.add(r);
+                return r;
+            }, "127.0.0.1", 0, tlsServer(keys.server))) {
+                var conn = Network.createConnection(Recorder::new, "127.0.0.1", port(server),
+                        tlsClient().withSslShutdownTimeout(0.2));
+                Recorder srv = made.protocols.getFirst();
+                srv.made.await();
+                srv.transport.pauseReading(); // so our close_notify is never read, nor answered
+                conn.transport().close();
+                Throwable exc = conn.protocol().lost.await();
+                assertInstanceOf(org.asyncio4j.future.TimeoutError.class, exc);
+                assertEquals("SSL shutdown timed out", exc.getMessage());
+                srv.transport.resumeReading(); // the server sees the socket closed under it
+                srv.lost.await();
+            }
+        });
+    }
 }
