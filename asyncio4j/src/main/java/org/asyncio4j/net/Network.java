@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.asyncio4j.loop.EventLoop;
 
 /**
@@ -79,17 +80,27 @@ public final class Network {
      * addresses are tried in the order the resolver returns them; the first that accepts
      * wins. {@code TCP_NODELAY} is set unless the options say otherwise.
      *
+     * <p>With {@link ConnectionOptions#withSsl} the connection is wrapped in TLS (asyncio's
+     * {@code ssl=}): this returns after the handshake, the protocol's {@code connectionMade}
+     * runs after it, and the returned transport encrypts. The server's certificate is checked
+     * against {@code serverHostname}, by default {@code host}.
+     *
      * <p>Cancellation: a connection attempt in progress is abandoned and its socket
-     * closed; nothing is left registered with the loop.
+     * closed; nothing is left registered with the loop (also during the TLS handshake).
      *
      * @param factory makes the connection's {@link Protocol} or {@link BufferedProtocol}
      * @param host a name or an IP literal
      * @param port 0 to 65535
-     * @param options local address, {@code TCP_NODELAY}, connect timeout
+     * @param options local address, {@code TCP_NODELAY}, connect timeout, TLS
      * @param <P> the protocol type
      * @return the transport and the protocol, after {@code connectionMade} ran
-     * @throws IOException if the name cannot be resolved or no address accepts
-     * @throws IllegalArgumentException if the host is null or the port out of range
+     * @throws IOException if the name cannot be resolved or no address accepts; with TLS,
+     *     the handshake's error as the JDK raised it ({@link javax.net.ssl.SSLHandshakeException}:
+     *     untrusted certificate, host-name mismatch, ...), or
+     *     {@code org.asyncio4j.net.tls.ConnectionAbortedError} when it took longer than
+     *     {@code sslHandshakeTimeout}; the socket is closed
+     * @throws IllegalArgumentException if the host is null, the port out of range, or
+     *     {@code serverHostname} is given without {@code ssl}
      * @throws IllegalStateException if called outside a task
      */
     public static <P extends BaseProtocol> Connection<Transport, P> createConnection(Supplier<P> factory, String host,
@@ -100,8 +111,16 @@ public final class Network {
             throw new IllegalArgumentException("createConnection needs a host (a name or an IP literal), got null");
         }
         checkPort(port);
+        ConnectionOptions opts = options == null ? ConnectionOptions.DEFAULTS : options;
+        if (opts.ssl() == null && opts.serverHostname() != null) {
+            throw new IllegalArgumentException("serverHostname is only meaningful with ssl (got \""
+                    + opts.serverHostname() + "\" and no ssl)");
+        }
+        if (opts.ssl() != null && opts.serverHostname() == null) {
+            opts = opts.withServerHostname(host); // as asyncio: check the certificate against the host dialled
+        }
         List<SocketAddress> addrs = new ArrayList<>(getaddrinfo(host, port));
-        return BACKEND.connect(loop, factory, addrs, options == null ? ConnectionOptions.DEFAULTS : options);
+        return BACKEND.connect(loop, factory, addrs, opts);
     }
 
     /**
@@ -163,6 +182,79 @@ public final class Network {
             addrs.addAll(getaddrinfo(h, port));
         }
         return BACKEND.listen(loop, factory, List.copyOf(addrs), options == null ? ServerOptions.DEFAULTS : options);
+    }
+
+    // ================================================================ TLS upgrade
+
+    /**
+     * Upgrades a live connection to TLS with asyncio's timeouts (asyncio's
+     * {@code loop.start_tls(transport, protocol, sslcontext, server_side=, server_hostname=)}).
+     *
+     * @param transport the plain transport (or a TLS one: TLS in TLS works)
+     * @param protocol the protocol that receives the decrypted bytes
+     * @param sslContext the TLS context
+     * @param serverSide whether this side is the TLS server
+     * @param serverHostname client side: the name to check the certificate against and send
+     *     as SNI; {@code ""} for no host-name check; ignored on the server side
+     * @return the new transport, after the handshake
+     * @throws IOException the handshake's error; the connection is closed
+     * @see #startTls(Transport, BaseProtocol, SSLContext, boolean, String, double, double)
+     */
+    public static Transport startTls(Transport transport, BaseProtocol protocol, SSLContext sslContext,
+            boolean serverSide, String serverHostname) throws IOException {
+        return startTls(transport, protocol, sslContext, serverSide, serverHostname,
+                ConnectionOptions.SSL_HANDSHAKE_TIMEOUT, ConnectionOptions.SSL_SHUTDOWN_TIMEOUT);
+    }
+
+    /**
+     * Upgrades a live connection to TLS (asyncio's {@code loop.start_tls()}), STARTTLS
+     * style: from now on {@code transport} delivers to a TLS layer, the handshake runs, and
+     * the returned transport is the one to use; the old one must not be used any more
+     * (closing the new one closes it). As in asyncio, {@code protocol}'s
+     * {@code connectionMade} is not called again: it was connected already, so keep the
+     * returned transport. Pause your own reading before the peer can send its first TLS
+     * bytes (e.g. in the callback that sees the STARTTLS command) so that none reaches the
+     * old protocol.
+     *
+     * <p>Cancellation: the connection is aborted, then {@code CancelledError} propagates.
+     *
+     * @param transport the plain transport, open
+     * @param protocol the protocol that receives the decrypted bytes ({@link Protocol} or
+     *     {@link BufferedProtocol})
+     * @param sslContext the TLS context
+     * @param serverSide whether this side is the TLS server
+     * @param serverHostname client side: the name to check and send as SNI, {@code ""} for
+     *     no host-name check; required on the client side, as asyncio's
+     * @param sslHandshakeTimeout seconds the handshake may take (asyncio's 60)
+     * @param sslShutdownTimeout seconds to wait for the peer's {@code close_notify} (asyncio's 30)
+     * @return the new transport, after the handshake
+     * @throws IOException the handshake's error ({@link javax.net.ssl.SSLHandshakeException}
+     *     as the JDK raised it, or {@code org.asyncio4j.net.tls.ConnectionAbortedError} on
+     *     timeout); the connection is closed
+     * @throws IllegalStateException if {@code transport} is closing or closed, or if called
+     *     outside a task
+     * @throws IllegalArgumentException if an argument is missing or a timeout not positive
+     */
+    public static Transport startTls(Transport transport, BaseProtocol protocol, SSLContext sslContext,
+            boolean serverSide, String serverHostname, double sslHandshakeTimeout, double sslShutdownTimeout)
+            throws IOException {
+        EventLoop loop = runningTask("startTls");
+        if (transport == null || protocol == null || sslContext == null) {
+            throw new IllegalArgumentException("startTls needs a transport, a protocol and an SSLContext, got "
+                    + transport + ", " + protocol + ", " + sslContext);
+        }
+        if (!serverSide && serverHostname == null) {
+            throw new IllegalArgumentException("startTls on the client side needs a serverHostname (\"\" to check none)");
+        }
+        if (!(sslHandshakeTimeout > 0) || !(sslShutdownTimeout > 0)) {
+            throw new IllegalArgumentException("TLS timeouts must be > 0 seconds, got handshake " + sslHandshakeTimeout
+                    + ", shutdown " + sslShutdownTimeout);
+        }
+        if (transport.isClosing()) {
+            throw new IllegalStateException("startTls() on a closing or closed transport: " + transport);
+        }
+        return BACKEND.startTls(loop, transport, protocol, sslContext, serverSide, serverHostname,
+                sslHandshakeTimeout, sslShutdownTimeout);
     }
 
     // ================================================================ Unix-domain sockets

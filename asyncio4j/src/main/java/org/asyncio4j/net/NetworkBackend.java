@@ -72,4 +72,23 @@ public interface NetworkBackend {
      */
     <P extends BaseProtocol> Connection<Transport, P> adopt(EventLoop loop, Supplier<P> factory, NetworkChannel socket)
             throws java.io.IOException;
+
+    /**
+     * Upgrades a live stream connection to TLS (asyncio's {@code loop.start_tls()}); see
+     * {@link Network#startTls(Transport, BaseProtocol, javax.net.ssl.SSLContext, boolean, String, double, double)}.
+     *
+     * @param loop the running loop
+     * @param transport the plain transport
+     * @param protocol the application protocol
+     * @param sslContext the TLS context
+     * @param serverSide whether this side is the TLS server
+     * @param serverHostname client side: the name to check, {@code ""} for none
+     * @param handshakeTimeout seconds
+     * @param shutdownTimeout seconds
+     * @return the TLS transport, after the handshake
+     * @throws java.io.IOException the handshake's error
+     */
+    Transport startTls(EventLoop loop, Transport transport, BaseProtocol protocol, javax.net.ssl.SSLContext sslContext,
+            boolean serverSide, String serverHostname, double handshakeTimeout, double shutdownTimeout)
+            throws java.io.IOException;
 }

@@ -24,6 +24,7 @@ import org.asyncio4j.loop.ExceptionContext;
 import org.asyncio4j.net.BaseProtocol;
 import org.asyncio4j.net.Server;
 import org.asyncio4j.net.ServerOptions;
+import org.asyncio4j.net.tls.SSLProtocol;
 
 /**
  * A {@link Server} over listening {@link ServerSocketChannel}s (asyncio's {@code Server}
@@ -100,6 +101,10 @@ final class NioServer implements Server {
                 c.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
             protocol = protocolFactory.get();
+            if (options.ssl() != null) { // the protocol's connectionMade runs after the handshake
+                protocol = new SSLProtocol(loop, protocol, options.ssl(), true, null, options.sslHandshakeTimeout(),
+                        options.sslShutdownTimeout(), true);
+            }
             new SocketTransport(loop, c, protocol, this, null);
         } catch (Throwable t) {
             closeQuietly(c);

@@ -31,6 +31,7 @@ import org.asyncio4j.net.NetworkBackend;
 import org.asyncio4j.net.Server;
 import org.asyncio4j.net.ServerOptions;
 import org.asyncio4j.net.Transport;
+import org.asyncio4j.net.tls.SSLProtocol;
 
 /**
  * The {@link NetworkBackend} on NIO channels and the loop's selector driver (asyncio's
@@ -76,7 +77,7 @@ public final class SelectorBackend implements NetworkBackend {
                 closeQuietly(ch); // cancelled, or a bad option
                 throw e;
             }
-            return wrap(loop, factory, ch);
+            return wrap(loop, factory, ch, options);
         }
         throw combined(errors, addresses);
     }
@@ -151,15 +152,24 @@ public final class SelectorBackend implements NetworkBackend {
         return String.valueOf(addr);
     }
 
-    /** Makes the transport for a connected channel and waits for {@code connectionMade}. */
+    /**
+     * Makes the transport for a connected channel and waits for {@code connectionMade}; with
+     * {@code options.ssl()}, the socket's protocol is the TLS layer and this waits for the
+     * handshake too (the TLS layer closes the socket if it fails).
+     */
     private static <P extends BaseProtocol> Connection<Transport, P> wrap(EventLoop loop, Supplier<P> factory,
-            SocketChannel ch) {
+            SocketChannel ch, ConnectionOptions options) throws IOException {
         P protocol;
         SocketTransport transport;
+        SSLProtocol tls = null;
         Future<Void> made = loop.createFuture();
         try {
             protocol = factory.get();
-            transport = new SocketTransport(loop, ch, protocol, null, made);
+            if (options.ssl() != null) {
+                tls = new SSLProtocol(loop, protocol, options.ssl(), false, options.serverHostname(),
+                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true);
+            }
+            transport = new SocketTransport(loop, ch, tls != null ? tls : protocol, null, made);
         } catch (RuntimeException | Error e) {
             closeQuietly(ch);
             throw e;
@@ -169,6 +179,9 @@ public final class SelectorBackend implements NetworkBackend {
         } catch (Throwable e) {
             transport.close();
             throw e;
+        }
+        if (tls != null) {
+            return new Connection<>(tls.awaitHandshake(), protocol);
         }
         return new Connection<>(transport, protocol);
     }
@@ -180,7 +193,15 @@ public final class SelectorBackend implements NetworkBackend {
             throw new IllegalArgumentException("connectAcceptedSocket needs a connected SocketChannel, got " + socket);
         }
         ch.configureBlocking(false);
-        return wrap(loop, factory, ch);
+        return wrap(loop, factory, ch, ConnectionOptions.DEFAULTS);
+    }
+
+    @Override
+    public Transport startTls(EventLoop loop, Transport transport, BaseProtocol protocol,
+            javax.net.ssl.SSLContext sslContext, boolean serverSide, String serverHostname, double handshakeTimeout,
+            double shutdownTimeout) throws IOException {
+        return SSLProtocol.startTls(loop, transport, protocol, sslContext, serverSide, serverHostname,
+                handshakeTimeout, shutdownTimeout);
     }
 
     // ================================================================ listening
