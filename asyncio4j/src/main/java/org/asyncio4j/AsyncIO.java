@@ -844,6 +844,23 @@ public final class AsyncIO {
     }
 
     /**
+     * Suspending: upgrades a live connection to TLS (asyncio's {@code loop.start_tls()}); see
+     * {@link Network#startTls(Transport, BaseProtocol, javax.net.ssl.SSLContext, boolean, String)}.
+     *
+     * @param transport the plain transport; not to be used afterwards
+     * @param protocol the protocol that goes on receiving, now decrypted
+     * @param sslContext the TLS configuration
+     * @param serverSide whether this side is the TLS server
+     * @param serverHostname the name to check (client side), {@code ""} for no check
+     * @return the TLS transport, after the handshake
+     * @throws IOException if the handshake fails
+     */
+    public static Transport startTls(Transport transport, BaseProtocol protocol, javax.net.ssl.SSLContext sslContext,
+            boolean serverSide, String serverHostname) throws IOException {
+        return Network.startTls(transport, protocol, sslContext, serverSide, serverHostname);
+    }
+
+    /**
      * Suspending: opens a UDP endpoint (asyncio's {@code loop.create_datagram_endpoint()}).
      *
      * @param factory makes the endpoint's protocol

@@ -34,7 +34,7 @@ class LayeringTest {
             Map.entry("sync", Set.of()),
             Map.entry("queue", Set.of()),
             Map.entry("net", Set.of()),
-            Map.entry("net.nio", Set.of("net")),
+            Map.entry("net.nio", Set.of("net", "net.tls")),
             Map.entry("net.tls", Set.of("net")),
             Map.entry("stream", Set.of("net", "net.tls")),
             Map.entry("process", Set.of("stream", "net")),

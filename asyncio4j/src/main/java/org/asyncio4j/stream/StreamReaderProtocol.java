@@ -242,6 +242,11 @@ public final class StreamReaderProtocol implements Protocol {
     }
 
     /** After a TLS upgrade: the new transport is the one to read from and to write to. */
+    /** @return whether this protocol serves a server's connection (it has a client-connected handler) */
+    boolean serverSide() {
+        return clientConnected != null;
+    }
+
     void replaceTransport(Transport newTransport) {
         transport = newTransport;
         overSsl = isTls(newTransport);

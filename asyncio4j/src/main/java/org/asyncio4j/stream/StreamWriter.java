@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import org.asyncio4j.future.Sleep;
 import org.asyncio4j.future.Sneaky;
+import org.asyncio4j.net.Network;
 import org.asyncio4j.net.Transport;
 
 /**
@@ -238,6 +240,31 @@ public final class StreamWriter {
      * Swaps the transport after a TLS upgrade (for {@code startTls}, asyncio's
      * {@code start_tls}: {@code self._transport = new_transport; protocol._replace_transport(...)}).
      */
+    /**
+     * Suspending: upgrades the connection to TLS (asyncio's {@code writer.start_tls()}): drains
+     * what is buffered, runs the handshake (as the server when this writer belongs to a
+     * {@code startServer} connection, else as the client), then reads and writes through the
+     * TLS transport. The reader keeps the plain bytes that arrived before.
+     *
+     * <p>Cancellation: during the drain, nothing changed; during the handshake, the
+     * connection is closed, as asyncio's {@code start_tls} does on failure.
+     *
+     * @param sslContext the TLS configuration
+     * @param serverHostname the name to check the server's certificate against (client
+     *     side); {@code null} uses none, {@code ""} turns the check off
+     * @throws IOException if the handshake fails ({@code SSLHandshakeException}) or the
+     *     connection is lost
+     * @throws IllegalStateException if the writer is closing
+     */
+    public void startTls(SSLContext sslContext, String serverHostname) throws IOException {
+        if (transport.isClosing()) {
+            throw new IllegalStateException("startTls() on a closing StreamWriter: " + this);
+        }
+        drain();
+        Transport tls = Network.startTls(transport, protocol, sslContext, protocol.serverSide(), serverHostname);
+        replaceTransport(tls);
+    }
+
     void replaceTransport(Transport newTransport) {
         transport = newTransport;
         protocol.replaceTransport(newTransport);
