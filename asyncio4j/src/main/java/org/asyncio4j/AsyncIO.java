@@ -1,6 +1,17 @@
 package org.asyncio4j;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -41,6 +52,9 @@ import org.asyncio4j.net.Transport;
 import org.asyncio4j.stream.ClientConnected;
 import org.asyncio4j.stream.StreamPair;
 import org.asyncio4j.stream.Streams;
+import org.asyncio4j.net.nio.Datagram;
+import org.asyncio4j.net.nio.Sendfile;
+import org.asyncio4j.net.nio.SocketOps;
 
 /**
  * asyncio's module-level functions, as static methods: the usual entry point.
@@ -872,6 +886,208 @@ public final class AsyncIO {
     public static <P extends DatagramProtocol> Connection<DatagramTransport, P> createDatagramEndpoint(
             Supplier<P> factory, DatagramOptions options) throws IOException {
         return Network.createDatagramEndpoint(factory, options);
+    }
+
+    /**
+     * Suspending: wraps a socket connected outside the loop (asyncio's
+     * {@code loop.connect_accepted_socket()}); see
+     * {@link Network#connectAcceptedSocket(Supplier, NetworkChannel)}.
+     *
+     * @param factory makes the connection's protocol
+     * @param socket a connected {@link SocketChannel}; switched to non-blocking mode
+     * @param <P> the protocol type
+     * @return the transport and protocol, after {@code connectionMade} ran
+     * @throws IOException if the socket cannot be set up
+     */
+    public static <P extends BaseProtocol> Connection<Transport, P> connectAcceptedSocket(Supplier<P> factory,
+            NetworkChannel socket) throws IOException {
+        return Network.connectAcceptedSocket(factory, socket);
+    }
+
+    /**
+     * Suspending: resolves {@code host} off the loop thread (asyncio's {@code loop.getaddrinfo()});
+     * see {@link Network#getaddrinfo(String, int)}. Cancellation: the lookup's answer is dropped.
+     *
+     * @param host a name or an IP literal
+     * @param port 0 to 65535
+     * @return the addresses, in the resolver's order
+     * @throws IOException if the name cannot be resolved
+     */
+    public static List<InetSocketAddress> getaddrinfo(String host, int port) throws IOException {
+        return Network.getaddrinfo(host, port);
+    }
+
+    /**
+     * Suspending: the host name of an address, by reverse lookup off the loop thread
+     * (asyncio's {@code loop.getnameinfo()}); see {@link Network#getnameinfo(InetSocketAddress)}.
+     *
+     * @param address a resolved address
+     * @return the host name, or the address's text when it has none
+     */
+    public static String getnameinfo(InetSocketAddress address) {
+        return Network.getnameinfo(address);
+    }
+
+    /**
+     * Suspending: reads up to {@code n} bytes from a non-blocking socket (asyncio's
+     * {@code loop.sock_recv()}); see {@link SocketOps#sockRecv}. Cancellation: no reader
+     * stays registered and no byte was taken.
+     *
+     * @param channel a non-blocking socket
+     * @param n the most bytes to read
+     * @param <C> the channel type
+     * @return the bytes; empty at end of stream
+     * @throws IOException if the read fails
+     */
+    public static <C extends SelectableChannel & ReadableByteChannel> byte[] sockRecv(C channel, int n)
+            throws IOException {
+        return SocketOps.sockRecv(channel, n);
+    }
+
+    /**
+     * Suspending: reads into {@code buffer} (asyncio's {@code loop.sock_recv_into()}); see
+     * {@link SocketOps#sockRecvInto}. Cancellation: no reader stays registered; the buffer
+     * is unchanged.
+     *
+     * @param channel a non-blocking socket
+     * @param buffer where to put the bytes
+     * @param <C> the channel type
+     * @return the bytes read; 0 at end of stream
+     * @throws IOException if the read fails
+     */
+    public static <C extends SelectableChannel & ReadableByteChannel> int sockRecvInto(C channel, ByteBuffer buffer)
+            throws IOException {
+        return SocketOps.sockRecvInto(channel, buffer);
+    }
+
+    /**
+     * Suspending: receives one datagram and its sender (asyncio's {@code loop.sock_recvfrom()});
+     * see {@link SocketOps#sockRecvfrom}. Cancellation: no reader stays registered.
+     *
+     * @param channel a non-blocking datagram channel
+     * @param n the largest datagram received whole
+     * @return the datagram and its sender
+     * @throws IOException if the receive fails
+     */
+    public static Datagram sockRecvfrom(DatagramChannel channel, int n) throws IOException {
+        return SocketOps.sockRecvfrom(channel, n);
+    }
+
+    /**
+     * Suspending: receives one datagram into {@code buffer} (asyncio's
+     * {@code loop.sock_recvfrom_into()}); see {@link SocketOps#sockRecvfromInto}.
+     * Cancellation: no reader stays registered; the buffer is unchanged.
+     *
+     * @param channel a non-blocking datagram channel
+     * @param buffer where to put the datagram
+     * @return the sender
+     * @throws IOException if the receive fails
+     */
+    public static SocketAddress sockRecvfromInto(DatagramChannel channel, ByteBuffer buffer) throws IOException {
+        return SocketOps.sockRecvfromInto(channel, buffer);
+    }
+
+    /**
+     * Suspending: sends every byte of {@code data} (asyncio's {@code loop.sock_sendall()}); see
+     * {@link SocketOps#sockSendall(SelectableChannel, ByteBuffer)}. Cancellation: no writer
+     * stays registered; {@code data}'s position shows what was sent.
+     *
+     * @param channel a non-blocking socket
+     * @param data the bytes
+     * @param <C> the channel type
+     * @throws IOException if a write fails
+     */
+    public static <C extends SelectableChannel & WritableByteChannel> void sockSendall(C channel, ByteBuffer data)
+            throws IOException {
+        SocketOps.sockSendall(channel, data);
+    }
+
+    /**
+     * Suspending: sends all of {@code data} (asyncio's {@code loop.sock_sendall()}).
+     * Cancellation: no writer stays registered; a prefix may have been sent.
+     *
+     * @param channel a non-blocking socket
+     * @param data the bytes
+     * @param <C> the channel type
+     * @throws IOException if a write fails
+     */
+    public static <C extends SelectableChannel & WritableByteChannel> void sockSendall(C channel, byte[] data)
+            throws IOException {
+        SocketOps.sockSendall(channel, data);
+    }
+
+    /**
+     * Suspending: sends one datagram (asyncio's {@code loop.sock_sendto()}); see
+     * {@link SocketOps#sockSendto}. Cancellation: no writer stays registered; nothing was sent.
+     *
+     * @param channel a non-blocking datagram channel
+     * @param data the datagram
+     * @param address the destination
+     * @return the bytes sent
+     * @throws IOException if the send fails
+     */
+    public static int sockSendto(DatagramChannel channel, ByteBuffer data, SocketAddress address) throws IOException {
+        return SocketOps.sockSendto(channel, data, address);
+    }
+
+    /**
+     * Suspending: connects a non-blocking socket (asyncio's {@code loop.sock_connect()}); see
+     * {@link SocketOps#sockConnect}. Cancellation: no writer stays registered; close the
+     * channel, whose connect may still be in progress.
+     *
+     * @param channel a non-blocking, unconnected socket
+     * @param address where to connect; an unresolved name is resolved off the loop
+     * @throws IOException if the connect fails (the message names the address)
+     */
+    public static void sockConnect(SocketChannel channel, SocketAddress address) throws IOException {
+        SocketOps.sockConnect(channel, address);
+    }
+
+    /**
+     * Suspending: accepts a connection (asyncio's {@code loop.sock_accept()}); see
+     * {@link SocketOps#sockAccept}. Cancellation: no reader stays registered; no connection
+     * was taken.
+     *
+     * @param channel a non-blocking server socket
+     * @return the accepted connection, non-blocking
+     * @throws IOException if accepting fails
+     */
+    public static SocketChannel sockAccept(ServerSocketChannel channel) throws IOException {
+        return SocketOps.sockAccept(channel);
+    }
+
+    /**
+     * Suspending: sends part of a file over a socket, zero-copy (asyncio's
+     * {@code loop.sock_sendfile()}); see {@link SocketOps#sockSendfile(SocketChannel, FileChannel, long, long)}.
+     * Cancellation: no writer stays registered; the file's position shows what was sent.
+     *
+     * @param channel a non-blocking, connected socket
+     * @param file a file open for reading
+     * @param offset where to start, {@code >= 0}
+     * @param count how many bytes, {@code > 0}
+     * @return the bytes sent
+     * @throws IOException if reading or sending fails
+     */
+    public static long sockSendfile(SocketChannel channel, FileChannel file, long offset, long count)
+            throws IOException {
+        return SocketOps.sockSendfile(channel, file, offset, count);
+    }
+
+    /**
+     * Suspending: sends part of a file over a transport (asyncio's {@code loop.sendfile()}):
+     * zero-copy on TCP and Unix-domain transports, chunked writes otherwise; see
+     * {@link Sendfile#sendfile(Transport, FileChannel, long, long)}. Cancellation: the
+     * transport is given back as it was; the file's position shows what was sent.
+     *
+     * @param transport an open stream transport
+     * @param file a file open for reading
+     * @param offset where to start, {@code >= 0}
+     * @param count how many bytes, {@code > 0}
+     * @return the bytes sent
+     * @throws IOException if reading or sending fails, or the connection is lost
+     */
+    public static long sendfile(Transport transport, FileChannel file, long offset, long count) throws IOException {
+        return Sendfile.sendfile(transport, file, offset, count);
     }
 
     // ---------------------------------------------------------------- streams

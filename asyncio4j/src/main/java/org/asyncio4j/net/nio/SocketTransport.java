@@ -78,6 +78,8 @@ public final class SocketTransport implements Transport {
     /** connectionLost is scheduled; nothing more happens. */
     private boolean lost;
     private int writesAfterLost;
+    /** Set while {@link Sendfile} owns the socket: writes are refused; see {@link #sendfileListener}. */
+    private Runnable sendfileListener;
 
     /**
      * Wraps a connected channel and schedules the protocol's {@code connectionMade}; reading
@@ -236,6 +238,7 @@ public final class SocketTransport implements Transport {
         if (eof) {
             throw new IllegalStateException("cannot write() after writeEof() on " + this);
         }
+        checkNoSendfile();
         if (!data.hasRemaining()) {
             return;
         }
@@ -264,6 +267,7 @@ public final class SocketTransport implements Transport {
         if (eof) {
             throw new IllegalStateException("cannot writelines() after writeEof() on " + this);
         }
+        checkNoSendfile();
         long total = 0;
         for (ByteBuffer b : data) {
             total += b.remaining();
@@ -356,6 +360,9 @@ public final class SocketTransport implements Transport {
         maybeResumeProtocol(); // may write more
         if (pending.isEmpty() && !lost) {
             loop.removeWriter(channel);
+            if (sendfileListener != null) {
+                sendfileListener.run(); // the buffer is empty: sendfile may start
+            }
             if (closing) {
                 connectionLostSoon(null);
             } else if (eof) {
@@ -499,6 +506,9 @@ public final class SocketTransport implements Transport {
 
     private void connectionLostSoon(Throwable exc) {
         lost = true;
+        if (sendfileListener != null) {
+            sendfileListener.run(); // sendfile stops waiting, and sees isClosing()
+        }
         loop.callSoon(() -> connectionLost(exc), context);
     }
 
@@ -516,6 +526,30 @@ public final class SocketTransport implements Transport {
             if (server != null) {
                 server.detach(this);
             }
+        }
+    }
+
+    // ================================================================ sendfile (hooks for Sendfile)
+
+    /**
+     * For {@link Sendfile} (asyncio's {@code _make_empty_waiter} / {@code _reset_empty_waiter}):
+     * while a listener is set, {@code write} and {@code writelines} refuse, and the listener
+     * runs when the write buffer becomes empty and when the connection is lost.
+     *
+     * @param listener the listener, or {@code null} to end sendfile mode
+     */
+    void sendfileListener(Runnable listener) {
+        sendfileListener = listener;
+    }
+
+    /** @return the socket, for {@link Sendfile}'s zero-copy transfer */
+    SocketChannel channel() {
+        return channel;
+    }
+
+    private void checkNoSendfile() {
+        if (sendfileListener != null) {
+            throw new IllegalStateException("unable to write; sendfile is in progress on " + this);
         }
     }
 
