@@ -38,7 +38,7 @@ class LayeringTest {
             Map.entry("net.tls", Set.of("net")),
             Map.entry("stream", Set.of("net", "net.tls")),
             Map.entry("process", Set.of("stream", "net")),
-            Map.entry(ROOT, Set.of("combinators", "sync", "queue", "net", "net.tls", "stream", "process")),
+            Map.entry(ROOT, Set.of("combinators", "sync", "queue", "net", "net.nio", "net.tls", "stream", "process")),
             Map.entry("debug", Set.of("*")),
             Map.entry("testing", Set.of("*")));
 
