@@ -1,6 +1,12 @@
 package org.asyncio4j.future;
 
+import java.lang.ref.WeakReference;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 import org.asyncio4j.loop.EventLoop;
 
@@ -16,9 +22,23 @@ import org.asyncio4j.loop.EventLoop;
  * never touch the loop's state at the same time. Both loops tolerate spurious wake-ups.
  * The coroutine's thread inherits the resumer's running loop and current context when it
  * starts, so {@code getRunningLoop()} and context variables work inside it.
+ *
+ * <p>Garbage: a thread started with {@code Thread.start()} is kept in the JDK's root thread
+ * container (for thread dumps; {@code jdk.trackAllThreads} defaults to true) until it
+ * ends, so the parked thread of a task still pending when its loop was closed would keep
+ * the task and all its coroutine holds reachable forever. The threads of one loop's tasks
+ * are therefore started in a thread-per-task executor of that loop's own, a thread
+ * container the JDK registers only weakly: it is reachable from its threads (each refers
+ * to its container) and not from the loop, so once the loop and its tasks are dropped,
+ * the parked threads, their container and their stacks are one island of garbage.
+ * {@code CONTAINERS} finds a loop's executor; its keys and values are both weak, so it
+ * keeps neither alive.
  */
 final class VirtualThreadEngine extends CoroutineEngine {
     private static final Thread.Builder BUILDER = Thread.ofVirtual().name("asyncio4j-task");
+    private static final ThreadFactory FACTORY = BUILDER.factory();
+    /** Each loop's container of task threads (see the overview); guarded by itself. */
+    private static final Map<EventLoop, WeakReference<ExecutorService>> CONTAINERS = new WeakHashMap<>();
 
     VirtualThreadEngine() {
     }
@@ -31,6 +51,27 @@ final class VirtualThreadEngine extends CoroutineEngine {
     @Override
     Strand newStrand(Runnable body) {
         return new VirtualThreadStrand(body);
+    }
+
+    /**
+     * Starts {@code main} on a new virtual thread in {@code loop}'s container of task
+     * threads, made at the first call for that loop.
+     */
+    private static void start(EventLoop loop, Runnable main) {
+        if (loop == null) {
+            BUILDER.start(main);
+            return;
+        }
+        ExecutorService container;
+        synchronized (CONTAINERS) {
+            WeakReference<ExecutorService> ref = CONTAINERS.get(loop);
+            container = ref == null ? null : ref.get();
+            if (container == null) {
+                container = Executors.newThreadPerTaskExecutor(FACTORY);
+                CONTAINERS.put(loop, new WeakReference<>(container));
+            }
+        }
+        container.execute(main);
     }
 
     /**
@@ -51,7 +92,9 @@ final class VirtualThreadEngine extends CoroutineEngine {
         private volatile boolean done;
         /** The thread waiting in {@link #resume()}; changes between resumes (eager tasks). */
         private volatile Thread resumer;
+        /** The coroutine's thread; set by that thread as it starts, read after the baton comes back. */
         private Thread thread;
+        private boolean started;
         private EventLoop startLoop;
         private Context startContext;
 
@@ -62,23 +105,22 @@ final class VirtualThreadEngine extends CoroutineEngine {
         @Override
         public void resume() {
             resumer = Thread.currentThread();
-            Thread t = thread;
-            if (t == null) {
-                startLoop = EventLoop.peekRunningLoop();
+            if (!started) {
+                started = true;
+                EventLoop loop = EventLoop.peekRunningLoop();
+                startLoop = loop;
                 startContext = Context.current();
-                t = thread = BUILDER.unstarted(this::main);
                 coroutineTurn = true;
-                t.start();
+                start(loop, this::main);
             } else {
                 coroutineTurn = true;
-                LockSupport.unpark(t);
+                LockSupport.unpark(thread);
             }
-            while (coroutineTurn) {
-                LockSupport.park(this);
-            }
+            awaitBaton(false);
         }
 
         private void main() {
+            thread = Thread.currentThread();
             EventLoop.setRunningLoop(startLoop);
             Context.slot().current = startContext;
             startLoop = null;
@@ -113,7 +155,22 @@ final class VirtualThreadEngine extends CoroutineEngine {
             Thread r = resumer;
             coroutineTurn = false;
             LockSupport.unpark(r);
-            while (!coroutineTurn) {
+            awaitBaton(true);
+        }
+
+        /**
+         * Parks until the baton is on the side asked for. Both sides wait here, in one
+         * method, on purpose: its loop test is then profiled with both outcomes. Were the
+         * coroutine side's loop its own, the JIT would see it only ever park (while tasks
+         * park in bulk, none has come back yet), compile the exit as an uncommon trap, and
+         * every frozen compiled frame would be deoptimized one by one when its task woke:
+         * a million tasks parked on one Event took 7.4-10 s to wake instead of about 2 s
+         * (jdk.Deoptimization, reason unstable_if, one per task; bench WakeAll).
+         *
+         * @param coroutineSide true to wait for the coroutine's turn, false for the resumer's
+         */
+        private void awaitBaton(boolean coroutineSide) {
+            while (coroutineTurn != coroutineSide) {
                 LockSupport.park(this);
             }
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.asyncio4j.AsyncIO;
 import org.asyncio4j.LogCapture;
+import org.asyncio4j.future.Future;
 import org.asyncio4j.future.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,6 +40,50 @@ class LoopLifecycleTest {
         assertEquals(1, handled.size(), handled.toString());
         assertEquals("Task was destroyed but it is pending!", handled.get(0).message());
         assertSame(pending, handled.get(0).future());
+    }
+
+    /** What the coroutines of the pending tasks hold; collected only if the tasks are. */
+    static final class Captured {
+    }
+
+    /**
+     * Runs a loop until 1,000 tasks wait for an event that never comes, closes it, and
+     * drops it.
+     *
+     * @return weak references to what each task's coroutine captured
+     */
+    private static List<WeakReference<Captured>> closeALoopWithPendingTasks() {
+        EventLoop loop = new EventLoop();
+        loop.setExceptionHandler((l, c) -> { });
+        Future<Void> never = loop.createFuture();
+        List<WeakReference<Captured>> refs = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            Captured captured = new Captured();
+            refs.add(new WeakReference<>(captured));
+            loop.createTask(() -> {
+                try {
+                    never.await();
+                } finally {
+                    captured.hashCode();
+                }
+            });
+        }
+        loop.runUntilComplete(loop.createTask(() -> AsyncIO.sleep(0)));
+        loop.close();
+        return refs;
+    }
+
+    @Test
+    void tasksPendingAtCloseAreCollectedWithTheirLoop() throws InterruptedException {
+        List<WeakReference<Captured>> refs = closeALoopWithPendingTasks();
+        long alive = refs.size();
+        for (int i = 0; i < 100 && alive > 0; i++) {
+            System.gc();
+            Thread.sleep(20);
+            alive = refs.stream().filter(r -> r.get() != null).count();
+        }
+        assertEquals(0, alive, "objects captured by tasks pending at close() still reachable after the loop was dropped ("
+                + Task.engineName() + " engine)");
     }
 
     private static void makeAndDropALoop() {
