@@ -65,7 +65,7 @@ final class ContinuationEngine extends CoroutineEngine {
         @Override
         protected void onPinned(Continuation.Pinned reason) {
             if (reason == Continuation.Pinned.MONITOR) {
-                throw SuspendRefusal.holdsMonitor("a monitor held by the task");
+                throw SuspendRefusal.monitorHeld();
             }
             throw SuspendRefusal.pinned();
         }

@@ -42,6 +42,15 @@ final class SuspendRefusal {
                 + "callback from native code or a reflective call the JVM cannot unmount); move the await out of it");
     }
 
+    /**
+     * The error for a coroutine the JVM refused to suspend because it holds a monitor (only
+     * under the deprecated {@code -XX:LockingMode=1} on JDK 25), naming the monitors' classes.
+     */
+    static IllegalStateException monitorHeld() {
+        String monitors = heldMonitors();
+        return holdsMonitor(monitors.isEmpty() ? "a monitor held by the task" : monitors);
+    }
+
     /** The error for a coroutine that holds the monitors described. */
     static IllegalStateException holdsMonitor(String monitors) {
         return new IllegalStateException("a task cannot suspend while it holds a monitor (synchronized on " + monitors
