@@ -755,6 +755,28 @@ public final class EventLoop implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Low-level, for transports: stops watching {@code channel} and closes it now (asyncio's
+     * {@code remove_reader}, {@code remove_writer} and {@code sock.close()}). A channel
+     * registered with NIO's selector is otherwise only really closed at the loop's next
+     * poll, so a closed listening socket would still accept connections until then.
+     *
+     * @param channel the channel to close
+     * @throws IOException if closing it failed (it is closed all the same)
+     */
+    public void closeChannel(SelectableChannel channel) throws IOException {
+        checkThread();
+        if (closed) {
+            channel.close();
+            return;
+        }
+        for (Handle h : driver.release(channel)) {
+            if (h != null) {
+                h.cancel();
+            }
+        }
+    }
+
     /** Whether any channel is registered: without one, polling could report nothing. */
     private boolean hasChannels() {
         return driver.hasRegistrations();

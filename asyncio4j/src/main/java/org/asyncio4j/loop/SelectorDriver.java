@@ -19,6 +19,9 @@ import java.util.function.Consumer;
  * set at the next select, so {@link #hasRegistrations()} never goes stale.
  */
 final class SelectorDriver implements IoDriver {
+    /** Drops readiness events: used by {@link #release}, whose poll only flushes a cancelled key. */
+    private static final Consumer<SelectionKey> IGNORE = key -> { };
+
     private final Selector selector;
     private final Consumer<SelectionKey> onSelected = this::processKey;
     /** The sink of the poll in progress; only set during {@link #poll}. */
@@ -60,6 +63,30 @@ final class SelectorDriver implements IoDriver {
         if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
             sink.accept(reg.writer);
         }
+    }
+
+    /**
+     * Closes {@code channel} now: cancels its key, closes it, and flushes the cancelled key
+     * with a poll whose readiness events are dropped (the selector is level-triggered, so
+     * they are reported again at the loop's next poll). NIO would otherwise keep the
+     * descriptor of a registered channel open until that next poll: a listening socket
+     * would go on completing connections, and a closed connection would look alive.
+     *
+     * @return the reader and writer handles the channel had, for the loop to cancel
+     */
+    Handle[] release(SelectableChannel channel) throws IOException {
+        SelectionKey key = channel.keyFor(selector);
+        Handle[] old = new Handle[2];
+        if (key != null && key.isValid()) {
+            IoRegistration reg = (IoRegistration) key.attachment();
+            old[0] = reg.swap(true, null);
+            old[1] = reg.swap(false, null);
+        }
+        channel.close();
+        if (key != null) {
+            selector.selectNow(IGNORE);
+        }
+        return old;
     }
 
     @Override

@@ -461,4 +461,61 @@ class TcpTransportTest {
             }
         });
     }
+
+    @Test
+    void resumeReadingAfterAHalfOpenEofDoesNothing() {
+        AsyncIO.run(() -> {
+            Accepted<Recorder> side = new Accepted<>(() -> {
+                Recorder r = new Recorder();
+                r.stayHalfOpen = true;
+                return r;
+            });
+            try (Server server = Network.createServer(side::make, "127.0.0.1", 0)) {
+                var conn = Network.createConnection(Recorder::new, "127.0.0.1", port(server));
+                conn.transport().writeEof();
+                Recorder serverSide = side.protocols.getFirst();
+                while (!serverSide.events.contains("eof")) {
+                    AsyncIO.sleep(0);
+                }
+                serverSide.transport.resumeReading();
+                assertFalse(serverSide.transport.isReading());
+                for (int i = 0; i < 5; i++) {
+                    AsyncIO.sleep(0.001); // a second EOF would show as a second "eof" event
+                }
+                assertEquals(List.of("made", "eof"), serverSide.events);
+                serverSide.transport.close();
+                conn.protocol().lost.await();
+                server.close();
+                server.waitClosed();
+            }
+        });
+    }
+
+    @Test
+    void aTransportAndServerDroppedOpenAreClosedWithAWarningOnceTheirLoopIsGone() throws Exception {
+        var before = Fds.snapshot();
+        try (LogCapture logs = new LogCapture()) {
+            AsyncIO.run(() -> {
+                Server server = Network.createServer(Echo::new, "127.0.0.1", 0);
+                Network.createConnection(Recorder::new, "127.0.0.1", port(server));
+                // neither the connections nor the server are closed: the loop closes under them
+            });
+            // two transports (the client's and the accepted one) and one listening socket
+            for (int i = 0; i < 200 && (warnings(logs, "unclosed transport") < 2
+                    || warnings(logs, "unclosed server socket") < 1); i++) {
+                System.gc();
+                Thread.sleep(10); // the Cleaner's thread runs the actions
+            }
+            // other tests' dropped transports may be collected here too
+            assertTrue(warnings(logs, "unclosed transport") >= 2);
+            assertTrue(warnings(logs, "unclosed server socket") >= 1);
+        }
+        Fds.assertNoLeak(before);
+    }
+
+    private static long warnings(LogCapture logs, String fragment) {
+        return logs.records().stream()
+                .filter(r -> r.getLevel() == Level.WARNING && r.getMessage() != null && r.getMessage().contains(fragment))
+                .count();
+    }
 }

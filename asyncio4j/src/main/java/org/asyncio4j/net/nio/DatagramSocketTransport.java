@@ -1,17 +1,12 @@
 package org.asyncio4j.net.nio;
 
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayDeque;
-import java.util.Map;
-import org.asyncio4j.future.Context;
 import org.asyncio4j.future.Future;
 import org.asyncio4j.loop.EventLoop;
-import org.asyncio4j.loop.ExceptionContext;
 import org.asyncio4j.net.BaseProtocol;
 import org.asyncio4j.net.DatagramProtocol;
 import org.asyncio4j.net.DatagramTransport;
@@ -19,18 +14,13 @@ import org.asyncio4j.net.DatagramTransport;
 /**
  * A UDP endpoint on the selector driver (asyncio's {@code _SelectorDatagramTransport}).
  *
- * <p>Implementation overview. States, as drawn in {@link org.asyncio4j.net.BaseTransport}
- * (there is no EOF in UDP): OPEN while {@code !closing}; CLOSING once {@code closing} is set
- * (no more reading; queued datagrams are still sent); CLOSED once {@code lost} is set,
- * which happens exactly once and schedules {@link #connectionLost} (the protocol's
- * {@code connectionLost}, then the channel is closed). The protocol sees
- * {@code connectionMade}, then {@code datagramReceived} / {@code errorReceived} in any
- * number, then {@code connectionLost}; exactly as {@link SocketTransport} orders them.
- * Invariants:
+ * <p>Implementation overview. The life cycle, flow control and closing are
+ * {@link SelectorTransport}'s (there is no EOF in UDP, and reading is never paused): the
+ * protocol sees {@code connectionMade}, then {@code datagramReceived} /
+ * {@code errorReceived} in any number, then {@code connectionLost}. Invariants, besides the
+ * base class's:
  * <ul>
- *   <li>the loop watches the channel for reading exactly when {@code made && !closing}
- *       ({@code readerOn} mirrors it);
- *   <li>the loop watches it for writing exactly when {@code queue} is not empty;
+ *   <li>the loop watches the channel for writing exactly when {@code queue} is not empty;
  *   <li>{@code queuedBytes} is the sum over {@code queue} of each datagram's length plus
  *       {@link #HEADER_SIZE} (asyncio counts a datagram's overhead the same way, so that
  *       empty datagrams also reach the high-water mark).
@@ -51,13 +41,9 @@ import org.asyncio4j.net.DatagramTransport;
  * <p>Sends after {@code close()} or loss are dropped (as {@link SocketTransport}'s writes
  * are), and from the fifth on each is logged.
  */
-public final class DatagramSocketTransport implements DatagramTransport {
-    private static final Logger LOG = System.getLogger("org.asyncio4j.net");
+public final class DatagramSocketTransport extends SelectorTransport implements DatagramTransport {
     /** What asyncio counts per queued datagram besides its bytes (its {@code _header_size}). */
     static final int HEADER_SIZE = 8;
-    private static final int HIGH_WATER = 64 * 1024;
-    private static final int LOW_WATER = 16 * 1024;
-    private static final int WARN_AFTER_LOST_WRITES = 5;
 
     /**
      * How a datagram goes out: the channel's {@code send}/{@code write}, or in tests one that
@@ -76,31 +62,16 @@ public final class DatagramSocketTransport implements DatagramTransport {
     private record Queued(ByteBuffer data, SocketAddress addr) {
     }
 
-    private final EventLoop loop;
     private final DatagramChannel channel;
-    private final Context context;
     /** Direct, {@code receiveSize} bytes, owned by this endpoint. */
     private final ByteBuffer receiveBuffer;
     /** The connected peer, or {@code null} for an unconnected endpoint. */
     private final SocketAddress remote;
-    private final Map<String, Object> extra;
     private final Sender sender;
-    private final Runnable onReadable = this::readReady;
-    private final Runnable onWritable = this::writeReady;
 
-    private DatagramProtocol protocol;
+    private DatagramProtocol datagramProtocol;
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private long queuedBytes;
-    private boolean protocolPaused;
-
-    /** connectionMade has run; reading starts only after it. */
-    private boolean made;
-    private boolean readerOn;
-    /** close(), abort() or a fatal error: no more reading. */
-    private boolean closing;
-    /** connectionLost is scheduled; nothing more happens. */
-    private boolean lost;
-    private int sendsAfterLost;
 
     /**
      * Wraps a bound (and possibly connected) channel and schedules the protocol's
@@ -115,44 +86,19 @@ public final class DatagramSocketTransport implements DatagramTransport {
      */
     DatagramSocketTransport(EventLoop loop, DatagramChannel channel, DatagramProtocol protocol, int receiveSize,
             Future<Void> waiter, Sender sender) throws IOException {
-        this.loop = loop;
+        requireDatagramProtocol(protocol); // before super() schedules connectionMade
+        super(loop, channel, waiter);
         this.sender = sender;
         this.channel = channel;
-        this.context = Context.copyContext();
         this.receiveBuffer = ByteBuffer.allocateDirect(receiveSize);
         this.remote = channel.getRemoteAddress();
-        this.extra = Extra.of(channel);
         setProtocol(protocol);
-        loop.callSoon(() -> start(waiter), context);
-    }
-
-    private void start(Future<Void> waiter) {
-        if (lost) {
-            // aborted before it started: connectionLost comes next, without connectionMade
-            if (waiter != null && !waiter.done()) {
-                waiter.cancel();
-            }
-            return;
-        }
-        made = true;
-        try {
-            protocol.connectionMade(this);
-        } catch (Throwable t) {
-            fatalError(t, "Fatal error: protocol.connectionMade() call failed.");
-            if (waiter != null && !waiter.done()) {
-                waiter.setException(t);
-            }
-            return;
-        }
-        updateReader();
-        if (waiter != null && !waiter.done()) {
-            waiter.setResult(null);
-        }
     }
 
     // ================================================================ receiving
 
-    private void readReady() {
+    @Override
+    void readReady() {
         if (lost || closing) {
             return;
         }
@@ -170,7 +116,7 @@ public final class DatagramSocketTransport implements DatagramTransport {
         }
         buf.flip();
         try {
-            protocol.datagramReceived(buf, from);
+            datagramProtocol.datagramReceived(buf, from);
         } catch (Throwable t) {
             fatalError(t, "Fatal error: protocol.datagramReceived() call failed.");
         }
@@ -178,23 +124,9 @@ public final class DatagramSocketTransport implements DatagramTransport {
 
     private void errorReceived(IOException e) {
         try {
-            protocol.errorReceived(e);
+            datagramProtocol.errorReceived(e);
         } catch (Throwable t) {
             fatalError(t, "Fatal error: protocol.errorReceived() call failed.");
-        }
-    }
-
-    /** Makes the loop's read watch match {@code made && !closing}. */
-    private void updateReader() {
-        boolean want = made && !closing;
-        if (want == readerOn) {
-            return;
-        }
-        readerOn = want;
-        if (want) {
-            loop.addReader(channel, onReadable, context);
-        } else {
-            loop.removeReader(channel);
         }
     }
 
@@ -226,11 +158,8 @@ public final class DatagramSocketTransport implements DatagramTransport {
         } else if (addr == null) {
             throw new IllegalArgumentException("sendto on an unconnected endpoint needs an address, got null");
         }
-        if (lost || closing) {
+        if (dropLostWrite("sendto()")) {
             data.position(data.limit());
-            if (++sendsAfterLost >= WARN_AFTER_LOST_WRITES) {
-                LOG.log(Level.WARNING, "sendto() on a closed or lost transport " + this + ": the datagram is dropped");
-            }
             return;
         }
         if (queue.isEmpty()) {
@@ -258,7 +187,8 @@ public final class DatagramSocketTransport implements DatagramTransport {
         return sender.send(channel, data, addr, remote != null) > 0;
     }
 
-    private void writeReady() {
+    @Override
+    void writeReady() {
         if (lost) {
             return;
         }
@@ -283,10 +213,7 @@ public final class DatagramSocketTransport implements DatagramTransport {
         }
         maybeResumeProtocol(); // may queue more
         if (queue.isEmpty() && !lost) {
-            loop.removeWriter(channel);
-            if (closing) {
-                connectionLostSoon(null);
-            }
+            flushed();
         }
     }
 
@@ -295,28 +222,15 @@ public final class DatagramSocketTransport implements DatagramTransport {
         return (int) Math.min(Integer.MAX_VALUE, queuedBytes);
     }
 
-    private void maybePauseProtocol() {
-        if (queuedBytes <= HIGH_WATER || protocolPaused) {
-            return;
-        }
-        protocolPaused = true;
-        try {
-            protocol.pauseWriting();
-        } catch (Throwable t) {
-            report("protocol.pauseWriting() failed", t);
-        }
+    @Override
+    long bufferedBytes() {
+        return queuedBytes;
     }
 
-    private void maybeResumeProtocol() {
-        if (!protocolPaused || queuedBytes > LOW_WATER) {
-            return;
-        }
-        protocolPaused = false;
-        try {
-            protocol.resumeWriting();
-        } catch (Throwable t) {
-            report("protocol.resumeWriting() failed", t);
-        }
+    @Override
+    void dropBuffered() {
+        queue.clear();
+        queuedBytes = 0;
     }
 
     // ================================================================ closing
@@ -329,101 +243,28 @@ public final class DatagramSocketTransport implements DatagramTransport {
      */
     @Override
     public void close() {
-        loop.checkThread();
-        if (closing) {
-            return;
-        }
-        closing = true;
-        updateReader();
-        if (queue.isEmpty()) {
-            connectionLostSoon(null);
-        }
-    }
-
-    @Override
-    public void abort() {
-        loop.checkThread();
-        forceClose(null);
-    }
-
-    @Override
-    public boolean isClosing() {
-        return closing;
-    }
-
-    /** Reports {@code t} unless it is an I/O error, then closes at once with it. */
-    private void fatalError(Throwable t, String message) {
-        if (!(t instanceof IOException)) {
-            report(message, t);
-        } else if (loop.getDebug()) {
-            LOG.log(Level.DEBUG, this + ": " + message, t);
-        }
-        forceClose(t);
-    }
-
-    private void report(String message, Throwable t) {
-        loop.callExceptionHandler(new ExceptionContext(message, t, null, null, null,
-                Map.of("transport", this, "protocol", protocol)));
-    }
-
-    private void forceClose(Throwable exc) {
-        if (lost) {
-            return;
-        }
-        if (!queue.isEmpty()) {
-            queue.clear();
-            queuedBytes = 0;
-            loop.removeWriter(channel);
-        }
-        closing = true;
-        updateReader();
-        connectionLostSoon(exc);
-    }
-
-    private void connectionLostSoon(Throwable exc) {
-        lost = true;
-        loop.callSoon(() -> connectionLost(exc), context);
-    }
-
-    private void connectionLost(Throwable exc) {
-        try {
-            if (made) {
-                protocol.connectionLost(exc);
-            }
-        } finally {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "error closing " + channel, e);
-            }
-        }
+        super.close();
     }
 
     // ================================================================ accessors
 
     @Override
-    public Object getExtraInfo(String name, Object defaultValue) {
-        return extra.getOrDefault(name, defaultValue);
-    }
-
-    @Override
-    public BaseProtocol getProtocol() {
-        return protocol;
-    }
-
-    @Override
     public void setProtocol(BaseProtocol protocol) {
+        datagramProtocol = requireDatagramProtocol(protocol);
+        this.protocol = protocol;
+    }
+
+    private static DatagramProtocol requireDatagramProtocol(BaseProtocol protocol) {
         if (!(protocol instanceof DatagramProtocol p)) {
             throw new IllegalArgumentException("a datagram transport needs a DatagramProtocol, got "
                     + (protocol == null ? "null" : protocol.getClass().getName()));
         }
-        this.protocol = p;
+        return p;
     }
 
     @Override
     public String toString() {
-        String state = lost ? "closed" : closing ? "closing" : "open";
-        StringBuilder sb = new StringBuilder("<DatagramSocketTransport ").append(state);
+        StringBuilder sb = new StringBuilder("<DatagramSocketTransport ").append(stateName());
         Object local = extra.get("sockname");
         if (local != null) {
             sb.append(" local=").append(local);

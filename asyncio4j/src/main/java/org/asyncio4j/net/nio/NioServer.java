@@ -48,6 +48,8 @@ final class NioServer implements Server {
     private final ServerOptions options;
     private final Context context;
     private final List<ServerSocketChannel> listeners;
+    /** Close the listeners with a warning if the server is dropped open (see {@link Unclosed}). */
+    private final List<java.lang.ref.Cleaner.Cleanable> unclosed = new ArrayList<>();
     private final Set<SocketTransport> active = new LinkedHashSet<>();
     private List<Future<Void>> closeWaiters = new ArrayList<>();
     private Future<Void> servingForever;
@@ -60,6 +62,9 @@ final class NioServer implements Server {
         this.listeners = new ArrayList<>(listeners);
         this.options = options;
         this.context = Context.copyContext();
+        for (ServerSocketChannel ch : listeners) {
+            unclosed.add(Unclosed.watch(this, ch, "server socket " + ch));
+        }
         if (options.startServing()) {
             startServing();
         }
@@ -155,9 +160,12 @@ final class NioServer implements Server {
         }
         serving = false;
         for (ServerSocketChannel ch : listeners) {
-            loop.removeReader(ch);
             Path unixPath = unixPath(ch);
-            closeQuietly(ch);
+            try {
+                loop.closeChannel(ch); // at once: NIO would keep accepting until the next poll
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "error closing " + ch, e);
+            }
             if (unixPath != null) {
                 try {
                     Files.deleteIfExists(unixPath);
@@ -167,6 +175,8 @@ final class NioServer implements Server {
             }
         }
         listeners.clear();
+        unclosed.forEach(java.lang.ref.Cleaner.Cleanable::clean);
+        unclosed.clear();
         Future<Void> f = servingForever;
         if (f != null && !f.done()) {
             f.cancel();
