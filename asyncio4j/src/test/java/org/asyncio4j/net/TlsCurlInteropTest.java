@@ -4,10 +4,8 @@ import static org.asyncio4j.net.NetChecks.ascii;
 import static org.asyncio4j.net.NetChecks.port;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,16 +29,6 @@ import org.junit.jupiter.api.Timeout;
 class TlsCurlInteropTest {
     private static final String BODY = "Hello, World!";
 
-    private static Path curl() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path p = Path.of(dir, "curl");
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
     /** One request per connection: read the head up to the blank line, answer, close. */
     private static void hello(StreamReader reader, StreamWriter writer) throws IOException {
         try {
@@ -57,7 +45,7 @@ class TlsCurlInteropTest {
 
     @Test
     void curlWithTheCaCertificateGetsTheBodyOverHttps() {
-        Path curl = curl();
+        Path curl = NetChecks.onPath("curl");
         Assumptions.assumeTrue(curl != null, "curl is not on PATH: the curl --cacert interop test is skipped");
         TlsKeys keys = TlsKeys.get();
         AsyncIO.run(() -> {
