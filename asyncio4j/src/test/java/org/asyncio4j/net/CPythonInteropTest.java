@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,68 +30,27 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CPythonInteropTest {
-    private static final long CHILD_SECONDS = 30;
-    private static String python;
+    private static final long CHILD_SECONDS = PythonPeer.CHILD_SECONDS;
 
-    private Path dir;
-    private Process child;
+    private PythonPeer peer;
 
     @BeforeAll
     static void findPython() {
-        String found = null;
-        String why;
-        try {
-            Process p = new ProcessBuilder("python3", "-c", "import asyncio, sys; print(sys.version_info[0])")
-                    .redirectErrorStream(true).start();
-            boolean ended = p.waitFor(CHILD_SECONDS, TimeUnit.SECONDS);
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            p.destroyForcibly();
-            why = ended ? "python3 printed " + out : "python3 did not answer";
-            if (ended && p.exitValue() == 0 && out.equals("3")) {
-                found = "python3";
-            }
-        } catch (IOException e) {
-            why = e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            why = "interrupted";
-        }
-        assumeTrue(found != null, "python3 not found: " + why);
-        python = found;
+        PythonPeer.python();
     }
 
     @BeforeEach
-    void makeDir() throws IOException {
-        dir = Files.createTempDirectory("a4j-py");
+    void makePeer() throws IOException {
+        peer = new PythonPeer();
     }
 
     @AfterEach
     void cleanUp() throws IOException, InterruptedException {
-        if (child != null) {
-            child.destroyForcibly();
-            child.waitFor(CHILD_SECONDS, TimeUnit.SECONDS);
-        }
-        try (var s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-        Files.deleteIfExists(dir);
+        peer.close();
     }
 
     private Process start(String script, String... args) throws IOException {
-        Path file = dir.resolve("peer.py");
-        Files.writeString(file, script);
-        List<String> cmd = new java.util.ArrayList<>(List.of(python, "-u", file.toString()));
-        cmd.addAll(List.of(args));
-        child = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).start();
-        child.getOutputStream().close(); // the peers read nothing from stdin
-        return child;
-    }
-
-    private String stderr() throws IOException {
-        Path p = dir.resolve("stderr.txt");
-        return Files.exists(p) ? Files.readString(p) : "";
+        return peer.start(script, args);
     }
 
     private static byte[] payload(int n) {
@@ -135,8 +91,8 @@ class CPythonInteropTest {
                     p.waitFor(CHILD_SECONDS, TimeUnit.SECONDS);
                     return all;
                 });
-                assertEquals(expected, out, () -> "stderr: " + stderrQuietly());
-                assertEquals(0, p.exitValue(), () -> "stderr: " + stderrQuietly());
+                assertEquals(expected, out, () -> "stderr: " + peer.stderr());
+                assertEquals(0, p.exitValue(), () -> "stderr: " + peer.stderr());
                 p.getInputStream().close();
                 server.close();
                 server.waitClosed();
@@ -183,7 +139,7 @@ class CPythonInteropTest {
             Process p = start(SERVER);
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String first = AsyncIO.toThread(out::readLine);
-            assertTrue(first != null && first.matches("\\d+"), () -> "port line " + first + ", stderr: " + stderrQuietly());
+            assertTrue(first != null && first.matches("\\d+"), () -> "port line " + first + ", stderr: " + peer.stderr());
             int port = Integer.parseInt(first);
             var conn = Network.createConnection(Recorder::new, "127.0.0.1", port);
             Recorder r = conn.protocol();
@@ -198,18 +154,10 @@ class CPythonInteropTest {
                 p.waitFor(CHILD_SECONDS, TimeUnit.SECONDS);
                 return line;
             });
-            assertEquals("lost None", last, () -> "stderr: " + stderrQuietly());
+            assertEquals("lost None", last, () -> "stderr: " + peer.stderr());
             assertEquals(0, p.exitValue());
             out.close();
         });
         Fds.assertNoLeak(before);
-    }
-
-    private String stderrQuietly() {
-        try {
-            return stderr();
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
     }
 }

@@ -4,16 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.asyncio4j.AsyncIO;
 import org.asyncio4j.loop.EventLoop;
 
-/** Helpers shared by the networking tests: ports, settling the loop, message and registration checks. */
+/** Helpers shared by the networking tests: ports, programs on the PATH, settling the loop, message and registration checks. */
 final class NetChecks {
     private NetChecks() {
     }
@@ -21,6 +24,17 @@ final class NetChecks {
     /** @return the port of the server's first listening socket */
     static int port(Server server) throws IOException {
         return ((InetSocketAddress) server.sockets().getFirst().getLocalAddress()).getPort();
+    }
+
+    /** @return the executable {@code program} in a folder of the {@code PATH}, or null when there is none */
+    static Path onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path p = Path.of(dir, program);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     static byte[] ascii(String s) {

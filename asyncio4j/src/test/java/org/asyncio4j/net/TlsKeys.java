@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -20,7 +22,9 @@ import javax.net.ssl.TrustManagerFactory;
  * Test key material, made once per test JVM with the JDK's own {@code keytool} (so nothing
  * secret is committed): a CA, a server certificate it signed for {@code localhost} and
  * {@code 127.0.0.1}, and a self-signed certificate for {@code self.invalid} only. Kept in a
- * temporary folder that is removed when the JVM exits.
+ * temporary folder that is removed when the JVM exits. The server's certificate and key are
+ * also written as PEM files for peers that are not Java (CPython's {@code load_cert_chain}):
+ * the key is the key store's own PKCS#8 encoding, so no {@code openssl} is needed.
  */
 final class TlsKeys {
     static final String PASSWORD = "changeit";
@@ -30,6 +34,10 @@ final class TlsKeys {
     final Path dir;
     /** The CA's certificate, PEM (for {@code openssl -CAfile}). */
     final Path caPem;
+    /** The server's CA-signed {@code localhost} certificate, PEM. */
+    final Path serverCertPem;
+    /** The server's private key, unencrypted PKCS#8 PEM ({@code BEGIN PRIVATE KEY}). */
+    final Path serverKeyPem;
     /** Server context: the CA-signed {@code localhost} certificate. */
     final SSLContext server;
     /** Server context: the self-signed {@code self.invalid} certificate. */
@@ -48,6 +56,8 @@ final class TlsKeys {
         caPem = dir.resolve("ca.pem");
         Path csr = dir.resolve("server.csr");
         Path crt = dir.resolve("server.pem");
+        serverCertPem = crt;
+        serverKeyPem = dir.resolve("server-key.pem");
         Path selfPem = dir.resolve("self.pem");
         keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
                 "CN=asyncio4j test CA", "-ext", "bc:c", "-validity", "3", "-keystore", ca.toString());
@@ -64,8 +74,10 @@ final class TlsKeys {
                 "CN=self.invalid", "-ext", "san=dns:self.invalid", "-validity", "3", "-keystore", self.toString());
         keytool("-exportcert", "-rfc", "-alias", "self", "-keystore", self.toString(), "-file", selfPem.toString());
 
-        server = serverContext(srv);
-        selfSignedServer = serverContext(self);
+        KeyStore serverStore = load(srv);
+        writeKeyPem((PrivateKey) serverStore.getKey("server", PASSWORD.toCharArray()), serverKeyPem);
+        server = serverContext(serverStore);
+        selfSignedServer = serverContext(load(self));
         client = clientContext(caPem);
         trustsSelfSigned = clientContext(selfPem);
     }
@@ -82,11 +94,20 @@ final class TlsKeys {
         return instance;
     }
 
-    private static SSLContext serverContext(Path keystore) throws Exception {
+    private static KeyStore load(Path keystore) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             ks.load(in, PASSWORD.toCharArray());
         }
+        return ks;
+    }
+
+    private static void writeKeyPem(PrivateKey key, Path file) throws IOException {
+        String base64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded());
+        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n");
+    }
+
+    private static SSLContext serverContext(KeyStore ks) throws Exception {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, PASSWORD.toCharArray());
         SSLContext ctx = SSLContext.getInstance("TLS");

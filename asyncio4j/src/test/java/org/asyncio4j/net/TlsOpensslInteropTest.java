@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,19 +21,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TlsOpensslInteropTest {
-    static Path openssl() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(dir, "openssl");
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
     @Test
     void opensslClientEchoesThroughOurServer() {
-        Path openssl = openssl();
+        Path openssl = NetChecks.onPath("openssl");
         Assumptions.assumeTrue(openssl != null, "openssl is not on PATH: the OpenSSL interop test is skipped");
         TlsKeys keys = TlsKeys.get();
         AsyncIO.run(() -> {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.asyncio4j.AsyncIO.openConnection;
 import static org.asyncio4j.AsyncIO.run;
 
+import java.io.IOException;
 import java.util.Arrays;
 import org.asyncio4j.stream.StreamPair;
 
@@ -45,14 +46,19 @@ public final class EchoClient {
                 : new String[] {"hello", "world"};
         run(() -> {
             StreamPair conn = openConnection("127.0.0.1", port);   // reader, writer = ...
-            for (String message : messages) {
-                conn.writer().write((message + "\n").getBytes(UTF_8));
-                conn.writer().drain();
-                byte[] line = conn.reader().readline();
-                System.out.println("echo: " + new String(line, UTF_8).stripTrailing());
-            }
-            conn.writer().close();
-            conn.writer().waitClosed();
+            converse(conn, messages);
         });
+    }
+
+    /** Sends each message as a line, prints its echo, then closes (the body of main above). */
+    static void converse(StreamPair conn, String[] messages) throws IOException {
+        for (String message : messages) {
+            conn.writer().write((message + "\n").getBytes(UTF_8));
+            conn.writer().drain();
+            byte[] line = conn.reader().readline();
+            System.out.println("echo: " + new String(line, UTF_8).stripTrailing());
+        }
+        conn.writer().close();
+        conn.writer().waitClosed();
     }
 }
