@@ -42,6 +42,8 @@ final class TlsKeys {
     final SSLContext server;
     /** Server context: the self-signed {@code self.invalid} certificate. */
     final SSLContext selfSignedServer;
+    /** Server context: a CA-signed {@code localhost} certificate that expired days ago. */
+    final SSLContext expiredServer;
     /** Client context that trusts the CA. */
     final SSLContext client;
     /** Client context that trusts the self-signed certificate (and nothing else). */
@@ -74,10 +76,24 @@ final class TlsKeys {
                 "CN=self.invalid", "-ext", "san=dns:self.invalid", "-validity", "3", "-keystore", self.toString());
         keytool("-exportcert", "-rfc", "-alias", "self", "-keystore", self.toString(), "-file", selfPem.toString());
 
+        Path expired = dir.resolve("expired.p12");
+        Path expiredCsr = dir.resolve("expired.csr");
+        Path expiredCrt = dir.resolve("expired.pem");
+        keytool("-genkeypair", "-alias", "expired", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=localhost", "-validity", "3", "-keystore", expired.toString());
+        keytool("-certreq", "-alias", "expired", "-keystore", expired.toString(), "-file", expiredCsr.toString());
+        keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-infile", expiredCsr.toString(),
+                "-outfile", expiredCrt.toString(), "-startdate", "-10d", "-validity", "2",
+                "-ext", "san=dns:localhost,ip:127.0.0.1", "-ext", "eku=serverAuth");
+        keytool("-importcert", "-noprompt", "-alias", "ca", "-keystore", expired.toString(), "-file", caPem.toString());
+        keytool("-importcert", "-noprompt", "-alias", "expired", "-keystore", expired.toString(), "-file",
+                expiredCrt.toString());
+
         KeyStore serverStore = load(srv);
         writeKeyPem((PrivateKey) serverStore.getKey("server", PASSWORD.toCharArray()), serverKeyPem);
         server = serverContext(serverStore);
         selfSignedServer = serverContext(load(self));
+        expiredServer = serverContext(load(expired));
         client = clientContext(caPem);
         trustsSelfSigned = clientContext(selfPem);
     }

@@ -242,6 +242,18 @@ class TlsTransportTest {
     }
 
     @Test
+    void anExpiredCertificateFailsTheHandshakeNamingTheValidityCheck() {
+        AsyncIO.run(() -> {
+            AsyncIO.getRunningLoop().setExceptionHandler((l, c) -> { }); // the server's side of the failed handshake
+            try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0, tlsServer(keys.expiredServer))) {
+                SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> Network.createConnection(
+                        Recorder::new, "127.0.0.1", port(server), tlsClient().withServerHostname("localhost")));
+                assertTrue(e.getMessage().contains("validity check failed"), e.getMessage());
+            }
+        });
+    }
+
+    @Test
     void hostNameIsCheckedByDefaultAndEmptyServerHostnameTurnsItOff() {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0, tlsServer(keys.selfSignedServer))) {
