@@ -210,6 +210,24 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
+     * Low-level, for suspending library methods: the running loop, when the caller is one of
+     * its tasks. Call it first, so a misplaced call fails before it changes anything.
+     *
+     * @param method the name of the suspending method, for the message, e.g. {@code "sockRecv"}
+     * @return the running loop
+     * @throws IllegalStateException naming {@code method} when no task of a running loop is
+     *     the caller
+     */
+    public static EventLoop requireTask(String method) {
+        EventLoop loop = RUNNING.get();
+        if (loop == null || loop.currentTask() == null) {
+            throw new IllegalStateException(method + "() suspends, so it can only run inside a task: run the code with "
+                    + "AsyncIO.run(...) or loop.createTask(...)");
+        }
+        return loop;
+    }
+
+    /**
      * @return the loop running on the calling thread, or {@code null} (asyncio's
      *     {@code _get_running_loop()})
      */

@@ -105,7 +105,7 @@ public final class Network {
      */
     public static <P extends BaseProtocol> Connection<Transport, P> createConnection(Supplier<P> factory, String host,
             int port, ConnectionOptions options) throws IOException {
-        EventLoop loop = runningTask("createConnection");
+        EventLoop loop = EventLoop.requireTask("createConnection");
         checkFactory(factory);
         if (host == null) {
             throw new IllegalArgumentException("createConnection needs a host (a name or an IP literal), got null");
@@ -171,7 +171,7 @@ public final class Network {
      */
     public static Server createServer(Supplier<? extends BaseProtocol> factory, List<String> hosts, int port,
             ServerOptions options) throws IOException {
-        EventLoop loop = runningTask("createServer");
+        EventLoop loop = EventLoop.requireTask("createServer");
         checkFactory(factory);
         checkPort(port);
         Set<SocketAddress> addrs = new LinkedHashSet<>();
@@ -238,7 +238,7 @@ public final class Network {
     public static Transport startTls(Transport transport, BaseProtocol protocol, SSLContext sslContext,
             boolean serverSide, String serverHostname, double sslHandshakeTimeout, double sslShutdownTimeout)
             throws IOException {
-        EventLoop loop = runningTask("startTls");
+        EventLoop loop = EventLoop.requireTask("startTls");
         if (transport == null || protocol == null || sslContext == null) {
             throw new IllegalArgumentException("startTls needs a transport, a protocol and an SSLContext, got "
                     + transport + ", " + protocol + ", " + sslContext);
@@ -273,7 +273,7 @@ public final class Network {
      */
     public static <P extends BaseProtocol> Connection<Transport, P> createUnixConnection(Supplier<P> factory, Path path)
             throws IOException {
-        EventLoop loop = runningTask("createUnixConnection");
+        EventLoop loop = EventLoop.requireTask("createUnixConnection");
         checkFactory(factory);
         if (path == null) {
             throw new IllegalArgumentException("createUnixConnection needs a socket path, got null");
@@ -294,7 +294,7 @@ public final class Network {
      */
     public static Server createUnixServer(Supplier<? extends BaseProtocol> factory, Path path, ServerOptions options)
             throws IOException {
-        EventLoop loop = runningTask("createUnixServer");
+        EventLoop loop = EventLoop.requireTask("createUnixServer");
         checkFactory(factory);
         if (path == null) {
             throw new IllegalArgumentException("createUnixServer needs a socket path, got null");
@@ -329,7 +329,7 @@ public final class Network {
      */
     public static <P extends DatagramProtocol> Connection<DatagramTransport, P> createDatagramEndpoint(
             Supplier<P> factory, DatagramOptions options) throws IOException {
-        EventLoop loop = runningTask("createDatagramEndpoint");
+        EventLoop loop = EventLoop.requireTask("createDatagramEndpoint");
         checkFactory(factory);
         if (options == null || options.localAddr() == null && options.remoteAddr() == null) {
             throw new IllegalArgumentException("createDatagramEndpoint needs a localAddr or a remoteAddr in its options");
@@ -350,7 +350,7 @@ public final class Network {
      */
     public static <P extends BaseProtocol> Connection<Transport, P> connectAcceptedSocket(Supplier<P> factory,
             NetworkChannel socket) throws IOException {
-        EventLoop loop = runningTask("connectAcceptedSocket");
+        EventLoop loop = EventLoop.requireTask("connectAcceptedSocket");
         checkFactory(factory);
         if (socket == null) {
             throw new IllegalArgumentException("connectAcceptedSocket needs a socket, got null");
@@ -372,7 +372,7 @@ public final class Network {
      * @throws java.net.UnknownHostException if the name cannot be resolved
      */
     public static List<InetSocketAddress> getaddrinfo(String host, int port) throws IOException {
-        EventLoop loop = runningTask("getaddrinfo");
+        EventLoop loop = EventLoop.requireTask("getaddrinfo");
         if (host == null) {
             throw new IllegalArgumentException("getaddrinfo needs a host, got null");
         }
@@ -401,7 +401,7 @@ public final class Network {
      * @return the host name, or the address's text
      */
     public static String getnameinfo(InetSocketAddress address) {
-        EventLoop loop = runningTask("getnameinfo");
+        EventLoop loop = EventLoop.requireTask("getnameinfo");
         if (address == null || address.getAddress() == null) {
             throw new IllegalArgumentException("getnameinfo needs a resolved address, got " + address);
         }
@@ -417,16 +417,6 @@ public final class Network {
     }
 
     // ================================================================ checks
-
-    /** The running loop, if the caller is one of its tasks; else fails naming {@code method}. */
-    static EventLoop runningTask(String method) {
-        EventLoop loop = EventLoop.peekRunningLoop();
-        if (loop == null || loop.currentTask() == null) {
-            throw new IllegalStateException(method + "() suspends, so it can only run inside a task: run the code with "
-                    + "AsyncIO.run(...) or loop.createTask(...)");
-        }
-        return loop;
-    }
 
     private static void checkFactory(Supplier<?> factory) {
         if (factory == null) {

@@ -81,7 +81,7 @@ public final class Sendfile {
      * @throws IllegalArgumentException if {@code offset < 0} or {@code count <= 0}
      */
     public static long sendfile(Transport transport, FileChannel file, long offset, long count) throws IOException {
-        EventLoop loop = SocketOps.runningTask("sendfile");
+        EventLoop loop = EventLoop.requireTask("sendfile");
         if (transport == null) {
             throw new IllegalArgumentException("sendfile needs a transport, got null");
         }

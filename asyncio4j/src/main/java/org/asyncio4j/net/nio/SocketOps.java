@@ -70,7 +70,7 @@ public final class SocketOps {
      */
     public static <C extends SelectableChannel & ReadableByteChannel> byte[] sockRecv(C channel, int n)
             throws IOException {
-        EventLoop loop = runningTask("sockRecv");
+        EventLoop loop = EventLoop.requireTask("sockRecv");
         checkChannel("sockRecv", channel);
         if (n < 0) {
             throw new IllegalArgumentException("sockRecv needs n >= 0 bytes, got " + n);
@@ -100,7 +100,7 @@ public final class SocketOps {
      */
     public static <C extends SelectableChannel & ReadableByteChannel> int sockRecvInto(C channel, ByteBuffer buffer)
             throws IOException {
-        EventLoop loop = runningTask("sockRecvInto");
+        EventLoop loop = EventLoop.requireTask("sockRecvInto");
         checkChannel("sockRecvInto", channel);
         checkBuffer("sockRecvInto", buffer);
         if (!buffer.hasRemaining()) {
@@ -134,7 +134,7 @@ public final class SocketOps {
      *     on a connected channel)
      */
     public static Datagram sockRecvfrom(DatagramChannel channel, int n) throws IOException {
-        EventLoop loop = runningTask("sockRecvfrom");
+        EventLoop loop = EventLoop.requireTask("sockRecvfrom");
         checkChannel("sockRecvfrom", channel);
         if (n < 1) {
             throw new IllegalArgumentException("sockRecvfrom needs n >= 1 bytes, got " + n);
@@ -156,7 +156,7 @@ public final class SocketOps {
      * @throws IOException if the receive fails
      */
     public static SocketAddress sockRecvfromInto(DatagramChannel channel, ByteBuffer buffer) throws IOException {
-        EventLoop loop = runningTask("sockRecvfromInto");
+        EventLoop loop = EventLoop.requireTask("sockRecvfromInto");
         checkChannel("sockRecvfromInto", channel);
         checkBuffer("sockRecvfromInto", buffer);
         return recvfromInto(loop, channel, buffer);
@@ -190,7 +190,7 @@ public final class SocketOps {
      */
     public static <C extends SelectableChannel & WritableByteChannel> void sockSendall(C channel, ByteBuffer data)
             throws IOException {
-        EventLoop loop = runningTask("sockSendall");
+        EventLoop loop = EventLoop.requireTask("sockSendall");
         checkChannel("sockSendall", channel);
         checkBuffer("sockSendall", data);
         while (data.hasRemaining()) {
@@ -233,7 +233,7 @@ public final class SocketOps {
      * @throws IOException if the send fails
      */
     public static int sockSendto(DatagramChannel channel, ByteBuffer data, SocketAddress address) throws IOException {
-        EventLoop loop = runningTask("sockSendto");
+        EventLoop loop = EventLoop.requireTask("sockSendto");
         checkChannel("sockSendto", channel);
         checkBuffer("sockSendto", data);
         if (address == null) {
@@ -266,7 +266,7 @@ public final class SocketOps {
      * @throws IOException if the name cannot be resolved or the connect fails otherwise
      */
     public static void sockConnect(SocketChannel channel, SocketAddress address) throws IOException {
-        EventLoop loop = runningTask("sockConnect");
+        EventLoop loop = EventLoop.requireTask("sockConnect");
         checkChannel("sockConnect", channel);
         if (address == null) {
             throw new IllegalArgumentException("sockConnect needs an address, got null");
@@ -299,7 +299,7 @@ public final class SocketOps {
      * @throws IOException if accepting fails
      */
     public static SocketChannel sockAccept(ServerSocketChannel channel) throws IOException {
-        EventLoop loop = runningTask("sockAccept");
+        EventLoop loop = EventLoop.requireTask("sockAccept");
         checkChannel("sockAccept", channel);
         while (true) {
             SocketChannel accepted = channel.accept();
@@ -352,7 +352,7 @@ public final class SocketOps {
      */
     public static long sockSendfile(SocketChannel channel, FileChannel file, long offset, long count)
             throws IOException {
-        EventLoop loop = runningTask("sockSendfile");
+        EventLoop loop = EventLoop.requireTask("sockSendfile");
         checkChannel("sockSendfile", channel);
         checkSendfile("sockSendfile", file, offset, count);
         return transfer(loop, channel, file, offset, count, null, () -> false);
@@ -443,16 +443,6 @@ public final class SocketOps {
     }
 
     // ================================================================ checks
-
-    /** The running loop, if the caller is one of its tasks; else fails naming {@code method}. */
-    static EventLoop runningTask(String method) {
-        EventLoop loop = EventLoop.peekRunningLoop();
-        if (loop == null || loop.currentTask() == null) {
-            throw new IllegalStateException(method + "() suspends, so it can only run inside a task: run the code with "
-                    + "AsyncIO.run(...) or loop.createTask(...)");
-        }
-        return loop;
-    }
 
     private static void checkChannel(String method, SelectableChannel channel) {
         if (channel == null) {
