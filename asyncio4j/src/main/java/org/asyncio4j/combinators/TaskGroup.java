@@ -52,8 +52,20 @@ import org.asyncio4j.loop.ExceptionContext;
  *       body is rethrown as it is, after the tasks are done, instead of a group (Python
  *       does so for {@code SystemExit} and {@code KeyboardInterrupt}); the other failures
  *       then go to the loop's exception handler.
+ *   <li>{@link #cancel()} (Python 3.14) cancels the group from the inside or from
+ *       another task: its tasks and the body are cancelled, and the group exits without
+ *       error once they are done (unless a task failed, or the running task was cancelled
+ *       from outside as well).
  *   <li>A group is used once; groups nest (a task or the body may run another group).
  * </ul>
+ *
+ * <h2>Getting the tasks out</h2>
+ * {@link #call(Body)} returns what the body returns, so the body can hand its tasks (or
+ * anything else) out; they are all done when {@code call} returns:
+ * <pre>{@code
+ * List<Task<Page>> pages = TaskGroup.call(tg -> urls.stream().map(u -> tg.createTask(() -> fetch(u))).toList());
+ * }</pre>
+ * While the group runs, {@link #tasks()} lists its tasks that are not done yet.
  *
  * <h2>Why a lambda and not try-with-resources</h2>
  * asyncio's {@code __aexit__} learns whether the body raised and which exception, cancels
@@ -111,6 +123,8 @@ public final class TaskGroup {
     private boolean finished;
     /** Set once the group cancels its tasks: no task may join any more. */
     private boolean aborting;
+    /** Set by {@link #cancel()}: the cancellation of the tasks and the body is the group's own. */
+    private boolean cancelRequested;
     /** Set once the group has cancelled its parent task; exit must then uncancel it. */
     private boolean parentCancelRequested;
     private EventLoop loop;
@@ -320,6 +334,46 @@ public final class TaskGroup {
         return task;
     }
 
+    // ---------------------------------------------------------------- cancelling and inspecting
+
+    /**
+     * Cancels the group (asyncio's {@code TaskGroup.cancel()}, Python 3.14): every task of the
+     * group is cancelled, and so is the body, at its current await (or its next one, when the
+     * body calls this itself). The group then waits for its tasks as usual and exits
+     * <em>without error</em>: {@link #run(Coroutine)} returns {@code null} (or the body's
+     * result, if the body had already returned). A task that failed before or during the
+     * cancellation still makes the group raise its {@link ExceptionGroup}, and a cancellation
+     * of the running task from outside still propagates. Does nothing when the group is
+     * finished or already shutting down. Not suspending.
+     *
+     * @throws IllegalStateException if the group has not been entered, or this is called
+     *     from another thread while the loop runs
+     */
+    public void cancel() {
+        if (!entered) {
+            throw new IllegalStateException("TaskGroup " + this + " has not been entered: cancel() needs a running group");
+        }
+        loop.checkThread("TaskGroup.cancel()");
+        if (finished || aborting) {
+            return;
+        }
+        cancelRequested = true;
+        abort();
+        if (!exiting && !parentCancelRequested) {
+            // the body is still running: cancel it where it awaits; exit takes the request back
+            parentCancelRequested = true;
+            parentTask.cancel();
+        }
+    }
+
+    /**
+     * @return the tasks of the group that are not done yet, in creation order: a snapshot
+     *     (asyncio keeps them in the private {@code _tasks}); empty once the group is finished
+     */
+    public List<Task<?>> tasks() {
+        return List.copyOf(tasks);
+    }
+
     // ---------------------------------------------------------------- entering and leaving
 
     private void enter() {
@@ -463,7 +517,7 @@ public final class TaskGroup {
         if (finished) {
             sb.append(" finished");
         } else if (aborting) {
-            sb.append(" cancelling");
+            sb.append(cancelRequested ? " cancelled" : " cancelling");
         } else if (entered) {
             sb.append(" entered");
         }

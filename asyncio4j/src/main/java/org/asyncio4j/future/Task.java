@@ -3,6 +3,7 @@ package org.asyncio4j.future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.loop.Handle;
+import org.asyncio4j.loop.WakeUpHook;
 
 /**
  * A {@link Future} that drives a {@link Coroutine} (asyncio's {@code asyncio.Task}).
@@ -260,9 +261,18 @@ public class Task<T> extends Future<T> {
 
     // ---------------------------------------------------------------- loop side
 
-    /** Schedules the next step: the future this task waited on is done. */
+    /**
+     * Schedules the next step: the future this task waited on is done. A
+     * {@link WakeUpHook} (schedule fuzzing in tests) may delay it.
+     */
     final void wakeUp() {
-        getLoop().callSoon(this::step, context);
+        EventLoop loop = getLoop();
+        WakeUpHook hook = loop.getWakeUpHook();
+        if (hook != null) {
+            hook.wakeUp(this, waitingOn, this::step);
+            return;
+        }
+        loop.callSoon(this::step, context);
     }
 
     /** One step: resume the coroutine until it suspends again or finishes. */

@@ -1218,6 +1218,60 @@ public final class EventLoop implements AutoCloseable {
         this.slowCallbackDuration = seconds;
     }
 
+    // ================================================================ test seams
+
+    /** Set only by test tools (schedule fuzzing); null in normal runs, so it costs one read. */
+    private WakeUpHook wakeUpHook;
+
+    /**
+     * Low-level, for test tools: sets the hook that schedules the resumption of tasks whose
+     * awaited future completed (see {@link WakeUpHook}), or {@code null} for the normal
+     * {@link #callSoon}. No asyncio counterpart.
+     *
+     * @param hook the hook, or {@code null}
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public void setWakeUpHook(WakeUpHook hook) {
+        checkThread("EventLoop.setWakeUpHook()");
+        this.wakeUpHook = hook;
+    }
+
+    /** @return the hook set by {@link #setWakeUpHook}, or {@code null} (the normal case) */
+    public WakeUpHook getWakeUpHook() {
+        return wakeUpHook;
+    }
+
+    /**
+     * Low-level, for test tools and diagnostics: the callbacks waiting to run, those ready
+     * first (in the order they will run), then the timers, in no particular order; cancelled
+     * ones are left out (asyncio's private {@code loop._ready} and {@code loop._scheduled}).
+     * Callbacks posted from other threads and not yet moved to the ready queue are included.
+     *
+     * @return a snapshot
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public java.util.List<Handle> scheduledHandles() {
+        checkThread("EventLoop.scheduledHandles()");
+        java.util.List<Handle> out = new java.util.ArrayList<>();
+        for (Handle h : ready) {
+            if (!h.cancelled) {
+                out.add(h);
+            }
+        }
+        for (Handle h : posted) {
+            if (!h.cancelled) {
+                out.add(h);
+            }
+        }
+        for (int i = 0; i < timers.size(); i++) {
+            TimerHandle t = timers.get(i);
+            if (!t.cancelled) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
     // ================================================================ checks
 
     private void checkClosed() {

@@ -38,6 +38,11 @@ final class TimerHeap {
         return whens[0];
     }
 
+    /** @return the timer at heap position {@code i}, in {@code [0, size())}: for inspection only */
+    TimerHandle get(int i) {
+        return handles[i];
+    }
+
     void add(TimerHandle t) {
         if (size == handles.length) {
             int n = size * 2;

@@ -474,4 +474,114 @@ class TaskGroupTest {
             assertEquals("<TaskGroup finished>", tg.toString());
         });
     }
+
+    @Test
+    void cancelFromAnotherTaskCancelsTheTasksAndTheBodyAndExitsWithoutError() {
+        VirtualTimeLoop.runMain(() -> {
+            List<String> log = new ArrayList<>();
+            TaskGroup tg = new TaskGroup();
+            Task<Void> canceller = loop().createTask(() -> {
+                AsyncIO.sleep(1);
+                tg.cancel();
+            });
+            String result = tg.run(() -> {
+                tg.createTask(() -> {
+                    try {
+                        AsyncIO.sleep(10);
+                    } catch (CancelledError e) {
+                        log.add("task cancelled at " + now());
+                        throw e;
+                    }
+                });
+                try {
+                    AsyncIO.sleep(10);
+                } catch (CancelledError e) {
+                    log.add("body cancelled at " + now());
+                    throw e;
+                }
+                return "unreached";
+            });
+            assertEquals(null, result);
+            assertEquals(List.of("task cancelled at 1.0", "body cancelled at 1.0"), log);
+            assertEquals(0, AsyncIO.currentTask().cancelling());
+            canceller.await();
+            AsyncIO.sleep(1);   // the running task is not cancelled any more
+            assertEquals("<TaskGroup finished>", tg.toString());
+        });
+    }
+
+    @Test
+    void cancelFromTheBodyTakesEffectAtItsNextAwait() {
+        VirtualTimeLoop.runMain(() -> {
+            Steps steps = new Steps();
+            TaskGroup.run(tg -> {
+                Task<Void> t = tg.createTask(() -> AsyncIO.sleep(10));
+                steps.expect(1);
+                tg.cancel();
+                assertEquals(List.of(t), tg.tasks());
+                steps.expect(2);
+                assertThrows(CancelledError.class, () -> AsyncIO.sleep(0));
+                steps.expect(3);
+                assertThrowsWith(IllegalStateException.class, () -> tg.createTask(() -> { }), "shutting down");
+            });
+            steps.finish(4);
+            assertEquals(0.0, now());
+        });
+    }
+
+    @Test
+    void cancelAfterTheBodyStopsTheTasksItWaitsFor() {
+        VirtualTimeLoop.runMain(() -> {
+            TaskGroup tg = new TaskGroup();
+            loop().callLater(2, tg::cancel);
+            tg.run(() -> {
+                tg.createTask(() -> AsyncIO.sleep(100));
+            });
+            assertEquals(2.0, now());
+            assertEquals(List.of(), tg.tasks());
+            tg.cancel();   // finished: nothing happens
+        });
+    }
+
+    @Test
+    void aFailureStillRaisesItsGroupAfterCancel() {
+        VirtualTimeLoop.runMain(() -> {
+            IOException io = new IOException("x");
+            ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    try {
+                        AsyncIO.sleep(10);
+                    } catch (CancelledError e) {
+                        throw io;
+                    }
+                });
+                AsyncIO.sleep(1);
+                tg.cancel();
+                AsyncIO.sleep(1);
+            }));
+            assertEquals(List.of(io), eg.getExceptions());
+            assertEquals(0, AsyncIO.currentTask().cancelling());
+        });
+    }
+
+    @Test
+    void anOutsideCancellationStillPropagatesAfterCancel() {
+        VirtualTimeLoop.runMain(() -> {
+            TaskGroup tg = new TaskGroup();
+            Task<Void> runner = loop().createTask(() -> tg.run(() -> {
+                tg.createTask(() -> AsyncIO.sleep(10));
+                AsyncIO.sleep(10);
+            }));
+            AsyncIO.sleep(1);
+            tg.cancel();
+            runner.cancel();
+            assertThrows(CancelledError.class, runner::await);
+            assertTrue(runner.cancelled());
+        });
+    }
+
+    @Test
+    void cancelBeforeEnteringIsRefused() {
+        assertThrowsWith(IllegalStateException.class, () -> new TaskGroup().cancel(), "has not been entered");
+    }
 }
