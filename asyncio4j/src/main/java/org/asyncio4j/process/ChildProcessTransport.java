@@ -196,8 +196,9 @@ final class ChildProcessTransport implements SubprocessTransport {
         }
         lastSignal = signal;
         switch (signal) {
-            case SIGTERM -> proc.destroy();
-            case SIGKILL -> proc.destroyForcibly();
+            // the handle's, not the Process's: java.lang.Process.destroy() also closes the pipes, losing their last bytes
+            case SIGTERM -> proc.toHandle().destroy();
+            case SIGKILL -> proc.toHandle().destroyForcibly();
             default -> Thread.ofVirtual().name("asyncio4j-kill-" + pid).start(() -> killCommand(signal));
         }
     }
@@ -248,7 +249,7 @@ final class ChildProcessTransport implements SubprocessTransport {
                 PipeTransport.LOG.log(Level.WARNING, "Close running child process: kill " + this);
             }
             lastSignal = Signal.SIGKILL;
-            proc.destroyForcibly();
+            proc.toHandle().destroyForcibly();
         }
     }
 

@@ -42,6 +42,9 @@ public final class Subprocess {
     /** This process's own stream (asyncio's {@code None}, the default of {@code create_subprocess_*}). */
     public static final Redirect INHERIT = Redirect.INHERIT;
 
+    /** How the JDK says ENOENT: "error=2, No such file" (fork mode) or "error: 2 (No such file" (posix_spawn mode). */
+    private static final java.util.regex.Pattern NO_SUCH_FILE = java.util.regex.Pattern.compile("error[=:] ?2\\b");
+
     private Subprocess() {
     }
 
@@ -265,7 +268,7 @@ public final class Subprocess {
     /** asyncio's {@code FileNotFoundError} for a missing program; the JDK's error otherwise. */
     private static IOException explain(Exception e, List<String> command) {
         String msg = String.valueOf(e.getMessage());
-        if (e instanceof IOException io && msg.contains("error=2,")) {
+        if (e instanceof IOException io && NO_SUCH_FILE.matcher(msg).find()) {
             FileNotFoundException fnf = new FileNotFoundException("No such file or directory: '" + command.getFirst()
                     + "' (asyncio's FileNotFoundError; " + msg + ")");
             fnf.initCause(io);

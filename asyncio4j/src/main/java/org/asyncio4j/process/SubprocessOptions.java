@@ -47,7 +47,7 @@ public record SubprocessOptions(Redirect stdin, Redirect stdout, Redirect stderr
             throw new IllegalArgumentException("Subprocess.STDOUT is only for stderr (stderr into stdout), got it for "
                     + (stdin == Subprocess.STDOUT ? "stdin" : "stdout"));
         }
-        if (stdin.type() == Redirect.Type.WRITE || stdin.type() == Redirect.Type.APPEND) {
+        if (stdin != Subprocess.DEVNULL && (stdin.type() == Redirect.Type.WRITE || stdin.type() == Redirect.Type.APPEND)) {
             throw new IllegalArgumentException("stdin cannot be an output redirect, got " + stdin);
         }
         if (stdout.type() == Redirect.Type.READ || stderr.type() == Redirect.Type.READ) {

@@ -41,8 +41,9 @@ public interface SubprocessTransport extends BaseTransport {
 
     /**
      * Sends {@code signal} to the child (asyncio's {@code send_signal()}). {@code SIGTERM}
-     * and {@code SIGKILL} are sent at once ({@code java.lang.Process.destroy} and
-     * {@code destroyForcibly}); any other signal is sent by a helper {@code kill -s}
+     * and {@code SIGKILL} are sent at once ({@code ProcessHandle.destroy} and
+     * {@code destroyForcibly}, which unlike {@code java.lang.Process}'s leave the pipes open,
+     * so what the child wrote before it died is still read); any other signal is sent by a helper {@code kill -s}
      * process started off the loop (Java has no call for it), so it arrives a moment later.
      *
      * @param signal the signal
