@@ -49,8 +49,7 @@ public final class MainTaskInterrupt implements AutoCloseable {
      *     when nothing was installed
      */
     public static MainTaskInterrupt install(EventLoop loop, Task<?> main) {
-        Thread t = Thread.currentThread();
-        if (t.isVirtual() || !"main".equals(t.getName()) || t.threadId() != 1) {
+        if (!onMainThread()) {
             return null;
         }
         MainTaskInterrupt mi = new MainTaskInterrupt(loop, main);
@@ -61,13 +60,21 @@ public final class MainTaskInterrupt implements AutoCloseable {
             } catch (IllegalArgumentException refused) {
                 return null; // e.g. -Xrs: the JVM keeps SIGINT
             }
-            if (!old.getClass().getName().startsWith("java.lang.Terminator")) {
+            // sun.misc wraps the JVM's handlers; the wrapper's toString is the handler's
+            if (!old.toString().startsWith("java.lang.Terminator")) {
                 SignalHandlers.install(Signal.SIGINT, old); // the program handles SIGINT itself
                 return null;
             }
             mi.previous = old;
         }
         return mi;
+    }
+
+    /** Java has no call that names the main thread: the launcher's is the platform thread "main" of the group "main". */
+    private static boolean onMainThread() {
+        Thread t = Thread.currentThread();
+        ThreadGroup g = t.getThreadGroup();
+        return !t.isVirtual() && "main".equals(t.getName()) && g != null && "main".equals(g.getName());
     }
 
     private synchronized void onSigint() {

@@ -78,7 +78,8 @@ public final class SignalHandlers {
             sun.misc.SignalHandler previous = install(signal, s -> dispatch(signal));
             if (old != null) {
                 previous = old.previous; // replacing our own handler: keep the JVM's
-            } else if (previous.getClass().getName().endsWith("NativeHandler")) {
+            } else if (previous.toString().startsWith("jdk.internal.misc.Signal$NativeHandler")) {
+                // the JVM handles it in native code (the wrapper's toString is the handler's)
                 sun.misc.Signal.handle(new sun.misc.Signal(signal.shortName()), previous);
                 throw new IllegalArgumentException(signal + " cannot be handled: this JVM uses it itself"
                         + (signal == Signal.SIGUSR2 ? " (HotSpot suspends threads with SIGUSR2)" : ""));
