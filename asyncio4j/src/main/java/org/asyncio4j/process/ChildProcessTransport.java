@@ -24,8 +24,9 @@ import org.asyncio4j.net.Protocol;
  * nothing is reaped twice) and posted to the loop. Invariants (loop thread only):
  * {@code pipesOpen} counts the pipes whose {@code connectionLost} has not run;
  * {@code returncode} is set once, when the exit is posted; {@code finished} is set once,
- * when both are done, and then {@code processExited} and {@code connectionLost} run and
- * the waiters of {@link #waitFinished()} wake.
+ * when both are done, and then {@code processExited} and {@code connectionLost} run. The
+ * waiters of {@link #waitExited()} wake at the exit, as asyncio's {@code wait()} returns
+ * once the return code is known.
  */
 final class ChildProcessTransport implements SubprocessTransport {
     private final EventLoop loop;
@@ -102,6 +103,7 @@ final class ChildProcessTransport implements SubprocessTransport {
             v = -s.number();
         }
         returncode = v;
+        exitWaiters.unparkAll();
         if (pipes[0] instanceof WritePipeTransport stdin) {
             stdin.readerGone();
         }
@@ -133,7 +135,6 @@ final class ChildProcessTransport implements SubprocessTransport {
         } catch (Throwable t) {
             report("Fatal error: protocol.connectionLost() call failed.", t);
         }
-        exitWaiters.unparkAll();
     }
 
     private void report(String message, Throwable t) {
@@ -142,14 +143,14 @@ final class ChildProcessTransport implements SubprocessTransport {
     }
 
     /**
-     * Suspending: waits until the child exited and its pipes are drained (asyncio's
-     * {@code transport._wait()}). Cancellation: nothing changes.
+     * Suspending: waits until the child exited (asyncio's {@code transport._wait()}); what
+     * is still in its output pipes stays readable. Cancellation: nothing changes.
      *
      * @return the return code
      */
-    int waitFinished() {
+    int waitExited() {
         exitWaiters.checkCanPark("Process.await()");
-        while (!finished) {
+        while (returncode == null) {
             exitWaiters.park();
         }
         return returncode;

@@ -28,7 +28,8 @@ import org.asyncio4j.stream.StreamWriter;
  *
  * <h2>Deadlocks</h2>
  * As asyncio warns: a child that fills its stdout or stderr pipe waits until someone reads
- * it, so {@link #await()} with a piped output nobody reads may wait forever. Read the
+ * it, so {@link #await()} with a piped output nobody reads may wait forever (the child
+ * never exits). Read the
  * streams, or use {@link #communicate(byte[])}, which reads both while it writes.
  */
 public final class Process {
@@ -69,8 +70,11 @@ public final class Process {
     }
 
     /**
-     * Suspending: waits for the child to exit (asyncio's {@code wait()}) and for its output
-     * pipes to be drained, and returns the return code.
+     * Suspending: waits for the child to exit (asyncio's {@code wait()}) and returns the
+     * return code. What the child wrote and nobody has read yet stays in {@link #stdout()}
+     * and {@link #stderr()}, up to EOF. A pipe you stop reading keeps its thread and
+     * descriptor until you read it to the end or close the transport
+     * ({@code transport().close()}).
      *
      * <p>Cancellation: nothing changes; the child goes on.
      *
@@ -78,7 +82,7 @@ public final class Process {
      * @throws IllegalStateException if called outside a task
      */
     public int await() {
-        return transport.waitFinished();
+        return transport.waitExited();
     }
 
     /**

@@ -3,7 +3,9 @@ package org.asyncio4j.process;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.net.BaseProtocol;
@@ -21,16 +23,18 @@ import org.asyncio4j.net.Protocol;
  *     └──read error──▶ connectionLost(exc)
  * </pre>
  *
- * <p>Implementation overview. A pump thread reads up to 64 KiB into {@code chunk} (a
- * blocking {@code read}), clears {@code go} and posts the chunk to the loop; the loop hands
- * it to {@code dataReceived} and then sets {@code go} again and unparks the pump, unless
- * the protocol paused reading meanwhile, in which case it sets {@code go} only on
- * {@code resumeReading()}. So at most one chunk is between the pipe and the protocol, the
- * chunk buffer is reused with no copy (the loop reads it only while the pump waits), order
- * is kept, and a reader that stops reading holds the child back through the pipe's own
- * buffer: a {@code StreamReader} never holds more than {@code 2 × limit} + one chunk.
- * {@code go} and {@code stop} are the only fields both threads touch (volatile; the chunk
- * is published by {@code callSoonThreadsafe} one way and by {@code go} the other).
+ * <p>Implementation overview. A pump thread reads up to 64 KiB at a time (a blocking
+ * {@code read}) into one of two chunk buffers and posts it to the loop; it may fill a buffer
+ * only while {@code free} says one is free, so it reads the next chunk while the loop hands
+ * the previous one to the protocol (double buffering), and never gets further ahead. The
+ * loop queues what arrives in {@code held} and feeds it to {@code dataReceived} in order,
+ * then frees the buffer (no copy: the loop reads a buffer only while the pump cannot touch
+ * it). While the protocol has paused reading, nothing is fed and no buffer is freed, so the
+ * pump stops within two chunks and the child is held back by the pipe's own buffer: a
+ * {@code StreamReader} never holds more than {@code 2 × limit} + one chunk. EOF and read
+ * errors queue behind the data, so order is kept. {@code free} and {@code stop} are the only
+ * fields both threads touch (a buffer is published by {@code callSoonThreadsafe} one way,
+ * by {@code free} the other).
  */
 final class ReadPipeTransport extends PipeTransport {
     /** Bytes per read: a Linux pipe holds 64 KiB. */
@@ -38,16 +42,22 @@ final class ReadPipeTransport extends PipeTransport {
 
     private final InputStream in;
     private final Thread pump;
-    private final byte[] chunk = new byte[CHUNK];
-    /** The pump may read the next chunk: the last one was delivered and reading is not paused. */
-    private volatile boolean go = true;
+    private final byte[][] chunks = {new byte[CHUNK], new byte[CHUNK]};
+    /** Buffers the pump may fill: freed by the loop once fed, unless reading is paused. */
+    private final AtomicInteger free = new AtomicInteger(2);
     /** The transport is closing: the pump stops after its current read. */
     private volatile boolean stop;
 
+    /** What the pump delivered and the protocol has not been given yet, in order (loop thread only). */
+    private final ArrayDeque<Arrival> held = new ArrayDeque<>();
     /** The protocol paused reading (loop thread only). */
     private boolean paused;
-    /** A chunk was delivered while paused; the pump waits for resumeReading (loop thread only). */
-    private boolean held;
+    /** Buffers fed while paused, to free on resumeReading (loop thread only). */
+    private int owed;
+
+    /** A chunk in {@code chunks[buffer]}, EOF ({@code length < 0}), or a read error. */
+    private record Arrival(int buffer, int length, Throwable error) {
+    }
 
     ReadPipeTransport(EventLoop loop, InputStream in, Protocol protocol, String name) {
         super(loop, in, protocol, name);
@@ -65,61 +75,84 @@ final class ReadPipeTransport extends PipeTransport {
         return pump;
     }
 
-    /** The pump thread: read, post, wait for the loop's go-ahead; closes the stream when done. */
+    /** The pump thread: read into a free buffer, post it; closes the stream when done. */
     private void pump() {
         try (InputStream s = in) {
+            int next = 0;
             while (true) {
-                while (!go && !stop) {
+                while (free.get() == 0 && !stop) {
                     LockSupport.park(this);
                 }
                 if (stop) {
                     return;
                 }
-                int n = s.read(chunk);
+                int n = s.read(chunks[next]);
                 if (stop) {
                     return;
                 }
                 if (n < 0) {
-                    post(this::eofReceived);
+                    arrive(new Arrival(0, -1, null));
                     return;
                 }
                 if (n > 0) {
-                    go = false;
-                    if (!post(() -> deliver(n))) {
+                    free.decrementAndGet();
+                    if (!arrive(new Arrival(next, n, null))) {
                         return; // the loop is closed: nobody reads any more
                     }
+                    next ^= 1; // buffers are freed in the order they were filled
                 }
             }
         } catch (IOException | RuntimeException e) {
             if (!stop) {
-                post(() -> {
-                    if (!closing) {
-                        fatalError(e, "Fatal read error on pipe transport");
-                    }
-                });
+                arrive(new Arrival(0, 0, e));
             }
         }
     }
 
-    private void deliver(int n) {
-        if (closing) {
-            return;
-        }
-        try {
-            ((Protocol) protocol).dataReceived(ByteBuffer.wrap(chunk, 0, n));
-        } catch (Throwable t) {
-            fatalError(t, "Fatal error: protocol.dataReceived() call failed.");
-            return;
-        }
-        if (paused) {
-            held = true;
-        } else {
-            release();
+    /** From the pump: queues {@code a} on the loop behind what is held. */
+    private boolean arrive(Arrival a) {
+        return post(() -> {
+            if (!closing) {
+                held.add(a);
+                feedHeld();
+            }
+        });
+    }
+
+    /** Gives the protocol what is held, in order, unless paused (EOF and errors need no reading). */
+    private void feedHeld() {
+        Arrival a;
+        while (!closing && (a = held.peek()) != null) {
+            if (a.error != null) {
+                held.clear();
+                fatalError(a.error, "Fatal read error on pipe transport");
+                return;
+            }
+            if (a.length < 0) {
+                held.clear();
+                eofReceived();
+                return;
+            }
+            if (paused) {
+                return;
+            }
+            held.poll();
+            try {
+                ((Protocol) protocol).dataReceived(ByteBuffer.wrap(chunks[a.buffer], 0, a.length));
+            } catch (Throwable t) {
+                fatalError(t, "Fatal error: protocol.dataReceived() call failed.");
+                return;
+            }
+            if (paused) {
+                owed++;
+            } else {
+                release();
+            }
         }
     }
 
     private void release() {
-        go = true;
+        free.incrementAndGet();
         LockSupport.unpark(pump);
     }
 
@@ -153,7 +186,7 @@ final class ReadPipeTransport extends PipeTransport {
 
     // ================================================================ the reading side
 
-    /** Stops delivering data (asyncio's {@code pause_reading()}): the pump waits after the chunk in flight. */
+    /** Stops delivering data (asyncio's {@code pause_reading()}): the pump stops within two chunks. */
     @Override
     public void pauseReading() {
         loop.checkThread("pauseReading()");
@@ -169,9 +202,14 @@ final class ReadPipeTransport extends PipeTransport {
             return;
         }
         paused = false;
-        if (held && !closing) {
-            held = false;
+        if (closing) {
+            return;
+        }
+        for (; owed > 0; owed--) {
             release();
+        }
+        if (!held.isEmpty()) {
+            loop.callSoon(this::feedHeld, context); // not inside the reader's read that resumed us
         }
     }
 

@@ -19,7 +19,7 @@ import org.asyncio4j.net.BaseProtocol;
  *   OPEN ──close() / writeEof()──▶ CLOSING (the buffer is flushed, then the pipe closed) ──▶ connectionLost(null)
  *     ├──abort()──▶ buffer dropped ──▶ connectionLost(null)
  *     ├──write error (e.g. Broken pipe: the reader is gone)──▶ connectionLost(exc)
- *     └──the child exited (stdin of a child)──▶ connectionLost(BrokenPipe if data was still buffered, else null)
+ *     └──the child exited (stdin of a child)──▶ as close(): connectionLost(Broken pipe if data was still buffered, else null)
  * </pre>
  *
  * <p>{@code write} never blocks: the bytes are copied onto a queue, which a writer thread
@@ -123,18 +123,20 @@ final class WritePipeTransport extends PipeTransport {
     }
 
     /**
-     * The child whose stdin this is exited (asyncio sees the pipe's reader go away):
-     * loses the pipe, with a {@code Broken pipe} error if data was still waiting.
+     * The child whose stdin this is exited (asyncio sees the pipe's reader go away): with
+     * nothing buffered the pipe is lost at once ({@code connectionLost(null)}, so a later
+     * {@code drain()} raises); else the writer thread finds out, with {@code Broken pipe}
+     * (asyncio's {@code BrokenPipeError}) if nobody reads the rest.
      */
     void readerGone() {
-        if (lost) {
+        if (closing) {
             return;
         }
-        IOException exc = bufferSize > 0 ? new IOException("Broken pipe: the child exited with "
-                + bufferSize + " bytes still to write to " + name) : null;
         closing = true;
-        stopPipe();
-        connectionLostSoon(exc);
+        queue.add(END);
+        if (bufferSize == 0) {
+            connectionLostSoon(null);
+        }
     }
 
     // ================================================================ the writing side
