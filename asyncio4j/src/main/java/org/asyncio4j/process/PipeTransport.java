@@ -40,6 +40,8 @@ abstract class PipeTransport implements Transport {
     /** What the pipe's thread is named, and what toString shows. */
     final String name;
     private final Map<String, Object> extra;
+    /** The thread that does the pipe's blocking calls ({@link #pipeWork()}). */
+    private final Thread thread;
     BaseProtocol protocol;
 
     boolean made;
@@ -53,6 +55,7 @@ abstract class PipeTransport implements Transport {
         this.extra = Map.of("pipe", pipe);
         this.protocol = protocol;
         this.name = name;
+        this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::pipeWork);
     }
 
     /** Calls the protocol's {@code connectionMade} now, then starts the pipe's thread. */
@@ -63,17 +66,19 @@ abstract class PipeTransport implements Transport {
         } catch (Throwable t) {
             fatalError(t, "Fatal error: protocol.connectionMade() call failed.");
         }
-        startThread();
+        thread.start();
     }
 
-    /** Starts the thread that does the blocking calls; it ends once the pipe is closed. */
-    abstract void startThread();
+    /** The pipe's thread: the blocking calls, until the pipe is closed; then it closes the stream. */
+    abstract void pipeWork();
 
     /** Stops the pipe at once (the thread ends when its blocking call returns). */
     abstract void stopPipe();
 
     /** @return the pipe's thread, for tests that check it ended */
-    abstract Thread pipeThread();
+    final Thread pipeThread() {
+        return thread;
+    }
 
     /** Hands {@code r} to the loop from the pipe's thread; false if the loop is closed. */
     final boolean post(Runnable r) {

@@ -41,7 +41,6 @@ final class ReadPipeTransport extends PipeTransport {
     static final int CHUNK = 64 * 1024;
 
     private final InputStream in;
-    private final Thread pump;
     private final byte[][] chunks = {new byte[CHUNK], new byte[CHUNK]};
     /** Buffers the pump may fill: freed by the loop once fed, unless reading is paused. */
     private final AtomicInteger free = new AtomicInteger(2);
@@ -62,21 +61,11 @@ final class ReadPipeTransport extends PipeTransport {
     ReadPipeTransport(EventLoop loop, InputStream in, Protocol protocol, String name) {
         super(loop, in, protocol, name);
         this.in = in;
-        this.pump = Thread.ofPlatform().daemon().name(name).unstarted(this::pump);
-    }
-
-    @Override
-    void startThread() {
-        pump.start();
-    }
-
-    @Override
-    Thread pipeThread() {
-        return pump;
     }
 
     /** The pump thread: read into a free buffer, post it; closes the stream when done. */
-    private void pump() {
+    @Override
+    void pipeWork() {
         try (InputStream s = in) {
             int next = 0;
             while (true) {
@@ -153,7 +142,7 @@ final class ReadPipeTransport extends PipeTransport {
 
     private void release() {
         free.incrementAndGet();
-        LockSupport.unpark(pump);
+        LockSupport.unpark(pipeThread());
     }
 
     private void eofReceived() {
@@ -173,7 +162,7 @@ final class ReadPipeTransport extends PipeTransport {
     @Override
     void stopPipe() {
         stop = true;
-        LockSupport.unpark(pump);
+        LockSupport.unpark(pipeThread());
     }
 
     @Override

@@ -38,7 +38,6 @@ final class WritePipeTransport extends PipeTransport {
     private static final byte[] END = new byte[0];
 
     private final OutputStream out;
-    private final Thread writer;
     private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
 
     private long bufferSize;
@@ -52,21 +51,11 @@ final class WritePipeTransport extends PipeTransport {
     WritePipeTransport(EventLoop loop, OutputStream out, BaseProtocol protocol, String name) {
         super(loop, out, protocol, name);
         this.out = out;
-        this.writer = Thread.ofPlatform().daemon().name(name).unstarted(this::drainQueue);
-    }
-
-    @Override
-    void startThread() {
-        writer.start();
-    }
-
-    @Override
-    Thread pipeThread() {
-        return writer;
     }
 
     /** The writer thread: writes what is queued, flushes, reports; closes the stream at END or on error. */
-    private void drainQueue() {
+    @Override
+    void pipeWork() {
         try (OutputStream s = out) {
             while (true) {
                 byte[] b = queue.take();

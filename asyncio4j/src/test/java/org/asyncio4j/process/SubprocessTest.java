@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.asyncio4j.AsyncIO;
+import org.asyncio4j.LogCapture;
 import org.asyncio4j.future.CancelledError;
 import org.asyncio4j.future.Task;
 import org.asyncio4j.loop.EventLoop;
@@ -313,5 +315,20 @@ class SubprocessTest {
             assertEquals(0, p.await());
         });
         assertEquals("to a file\n", Files.readString(file));
+    }
+
+    @Test
+    void aChildThatOutlivesItsLoopIsReportedWhenItExits() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            java.lang.Process child = AsyncIO.run(() -> (java.lang.Process) AsyncIO.createSubprocessExec("sleep", "30")
+                    .getExtraInfo("subprocess"));
+            assertTrue(child.isAlive(), "closing the loop does not kill the child");
+            child.toHandle().destroyForcibly();
+            child.onExit().get(20, TimeUnit.SECONDS);
+            for (int i = 0; i < 2000 && log.find(Level.WARNING, "outlived its event loop") == null; i++) {
+                Thread.sleep(10); // the warning comes from the JDK's exit callback, on its own thread
+            }
+            assertNotNull(log.find(Level.WARNING, "child process " + child.pid() + " outlived its event loop"));
+        }
     }
 }
