@@ -55,6 +55,16 @@ import org.asyncio4j.stream.Streams;
 import org.asyncio4j.net.nio.Datagram;
 import org.asyncio4j.net.nio.Sendfile;
 import org.asyncio4j.net.nio.SocketOps;
+import org.asyncio4j.net.Protocol;
+import org.asyncio4j.net.ReadTransport;
+import org.asyncio4j.process.Pipes;
+import org.asyncio4j.process.Process;
+import org.asyncio4j.process.Signal;
+import org.asyncio4j.process.SignalHandlers;
+import org.asyncio4j.process.Subprocess;
+import org.asyncio4j.process.SubprocessOptions;
+import org.asyncio4j.process.SubprocessProtocol;
+import org.asyncio4j.process.SubprocessTransport;
 
 /**
  * asyncio's module-level functions, as static methods: the usual entry point.
@@ -85,7 +95,9 @@ public final class AsyncIO {
      * Runs {@code main} on a new event loop and returns its result (asyncio's
      * {@code asyncio.run}): creates the loop, runs {@code main} as a task, then cancels the
      * tasks left over, waits for them, shuts the default executor down and closes the loop.
-     * Exceptions of {@code main} are rethrown unchanged.
+     * Exceptions of {@code main} are rethrown unchanged. On the main thread, Ctrl-C cancels
+     * {@code main} and then throws {@link org.asyncio4j.process.KeyboardInterrupt}, as
+     * asyncio 3.11+ (see {@link Runner}).
      *
      * @param main the main coroutine
      * @param <T> the result type
@@ -1212,5 +1224,148 @@ public final class AsyncIO {
      */
     public static Server startUnixServer(ClientConnected clientConnected, Path path) throws IOException {
         return Streams.startUnixServer(clientConnected, path);
+    }
+
+    // ---------------------------------------------------------------- subprocesses and signals
+
+    /**
+     * Suspending: starts {@code program} with every stream inherited (asyncio's
+     * {@code asyncio.create_subprocess_exec(program, *args)}); see {@link Subprocess}.
+     *
+     * @param program the program: a path, or a name looked up in {@code PATH}
+     * @param args its arguments
+     * @return the running process ({@code org.asyncio4j.process.Process}, not {@code java.lang.Process})
+     * @throws IOException if it cannot be started ({@code FileNotFoundException} if there is no such program)
+     */
+    public static Process createSubprocessExec(String program, String... args) throws IOException {
+        return Subprocess.createSubprocessExec(program, args);
+    }
+
+    /**
+     * Suspending: starts {@code program} (asyncio's
+     * {@code asyncio.create_subprocess_exec(program, *args, stdout=PIPE, ...)}).
+     *
+     * @param options the streams ({@code Subprocess.PIPE}, {@code DEVNULL}, {@code STDOUT}, ...),
+     *     working directory, environment and reader limit
+     * @param program the program
+     * @param args its arguments
+     * @return the running process
+     * @throws IOException if it cannot be started
+     */
+    public static Process createSubprocessExec(SubprocessOptions options, String program, String... args)
+            throws IOException {
+        return Subprocess.createSubprocessExec(options, program, args);
+    }
+
+    /**
+     * Suspending: runs {@code cmd} with {@code /bin/sh -c}, every stream inherited (asyncio's
+     * {@code asyncio.create_subprocess_shell(cmd)}).
+     *
+     * @param cmd the shell command
+     * @return the running process
+     * @throws IOException if the shell cannot be started
+     */
+    public static Process createSubprocessShell(String cmd) throws IOException {
+        return Subprocess.createSubprocessShell(cmd);
+    }
+
+    /**
+     * Suspending: runs {@code cmd} with {@code /bin/sh -c} (asyncio's
+     * {@code asyncio.create_subprocess_shell(cmd, stdout=PIPE, ...)}).
+     *
+     * @param cmd the shell command
+     * @param options the streams, working directory, environment and reader limit
+     * @return the running process
+     * @throws IOException if the shell cannot be started
+     */
+    public static Process createSubprocessShell(String cmd, SubprocessOptions options) throws IOException {
+        return Subprocess.createSubprocessShell(cmd, options);
+    }
+
+    /**
+     * Suspending: starts {@code program} and drives {@code factory}'s protocol with its pipes
+     * (asyncio's {@code loop.subprocess_exec}); pass {@link SubprocessOptions#PIPES} for
+     * asyncio's defaults.
+     *
+     * @param factory makes the protocol
+     * @param options the streams, working directory and environment
+     * @param program the program
+     * @param args its arguments
+     * @param <P> the protocol type
+     * @return the transport and the protocol
+     * @throws IOException if it cannot be started
+     */
+    public static <P extends SubprocessProtocol> Connection<SubprocessTransport, P> subprocessExec(
+            Supplier<P> factory, SubprocessOptions options, String program, String... args) throws IOException {
+        return Subprocess.subprocessExec(factory, options, program, args);
+    }
+
+    /**
+     * Suspending: runs {@code cmd} with {@code /bin/sh -c} and drives {@code factory}'s
+     * protocol with its pipes (asyncio's {@code loop.subprocess_shell}).
+     *
+     * @param factory makes the protocol
+     * @param cmd the shell command
+     * @param options the streams, working directory and environment
+     * @param <P> the protocol type
+     * @return the transport and the protocol
+     * @throws IOException if the shell cannot be started
+     */
+    public static <P extends SubprocessProtocol> Connection<SubprocessTransport, P> subprocessShell(
+            Supplier<P> factory, String cmd, SubprocessOptions options) throws IOException {
+        return Subprocess.subprocessShell(factory, cmd, options);
+    }
+
+    /**
+     * Reads a blocking stream through a protocol without blocking the loop (asyncio's
+     * {@code loop.connect_read_pipe}); see {@link Pipes}.
+     *
+     * @param factory makes the protocol
+     * @param pipe the stream, e.g. {@code System.in}
+     * @param <P> the protocol type
+     * @return the transport and the protocol
+     */
+    public static <P extends Protocol> Connection<ReadTransport, P> connectReadPipe(Supplier<P> factory,
+            java.io.InputStream pipe) {
+        return Pipes.connectReadPipe(factory, pipe);
+    }
+
+    /**
+     * Writes a blocking stream through a transport without blocking the loop (asyncio's
+     * {@code loop.connect_write_pipe}); see {@link Pipes}.
+     *
+     * @param factory makes the protocol
+     * @param pipe the stream, e.g. {@code System.out}
+     * @param <P> the protocol type
+     * @return the transport and the protocol
+     */
+    public static <P extends BaseProtocol> Connection<Transport, P> connectWritePipe(Supplier<P> factory,
+            java.io.OutputStream pipe) {
+        return Pipes.connectWritePipe(factory, pipe);
+    }
+
+    /**
+     * Runs {@code callback} on the running loop whenever {@code signal} arrives (asyncio's
+     * {@code loop.add_signal_handler}); see {@link SignalHandlers} for which signals.
+     *
+     * @param signal the signal
+     * @param callback what to run on the loop's thread
+     * @throws IllegalArgumentException if the signal cannot be handled (the message says why)
+     * @throws IllegalStateException if no loop runs on this thread
+     */
+    public static void addSignalHandler(Signal signal, Runnable callback) {
+        SignalHandlers.addSignalHandler(EventLoop.getRunningLoop(), signal, callback);
+    }
+
+    /**
+     * Removes the running loop's handler for {@code signal} (asyncio's
+     * {@code loop.remove_signal_handler}).
+     *
+     * @param signal the signal
+     * @return whether there was one
+     * @throws IllegalStateException if no loop runs on this thread
+     */
+    public static boolean removeSignalHandler(Signal signal) {
+        return SignalHandlers.removeSignalHandler(EventLoop.getRunningLoop(), signal);
     }
 }

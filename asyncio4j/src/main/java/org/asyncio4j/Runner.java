@@ -13,6 +13,8 @@ import org.asyncio4j.future.Task;
 import org.asyncio4j.future.VoidCoroutine;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.loop.ExceptionContext;
+import org.asyncio4j.process.KeyboardInterrupt;
+import org.asyncio4j.process.MainTaskInterrupt;
 
 /**
  * Runs several coroutines, one after the other, on one event loop, and shuts the loop down
@@ -78,6 +80,7 @@ public final class Runner implements AutoCloseable {
      * @return its result
      * @throws IllegalStateException if the runner is closed, or a loop is already running on
      *     this thread (inside a task, create a task and await it instead)
+     * @throws KeyboardInterrupt if Ctrl-C cancelled the task (see the class comment)
      */
     public <T> T run(Coroutine<T> coro) {
         return run(coro, null);
@@ -110,7 +113,20 @@ public final class Runner implements AutoCloseable {
         }
         EventLoop l = getLoop();
         Context ctx = context != null ? context : Context.copyContext();
-        return onLoopThread(() -> l.runUntilComplete(l.createTask(coro, null, ctx)));
+        Task<T> task = l.createTask(coro, null, ctx);
+        MainTaskInterrupt ctrlC = MainTaskInterrupt.install(l, task);
+        try {
+            return onLoopThread(() -> l.runUntilComplete(task));
+        } catch (CancelledError e) {
+            if (ctrlC != null && ctrlC.interrupted() && task.uncancel() == 0) {
+                throw new KeyboardInterrupt();
+            }
+            throw e;
+        } finally {
+            if (ctrlC != null) {
+                ctrlC.close();
+            }
+        }
     }
 
     /**

@@ -1,0 +1,243 @@
+package org.asyncio4j.process;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.asyncio4j.loop.EventLoop;
+import org.asyncio4j.net.BaseProtocol;
+
+/**
+ * The writing end of a pipe: a child's stdin, this process's {@code System.out}, any
+ * {@link OutputStream} (asyncio's {@code _UnixWritePipeTransport}). Its read side is absent:
+ * it never reads, {@code pauseReading}/{@code resumeReading} do nothing (see
+ * {@link PipeTransport} for why it is a whole transport).
+ *
+ * <pre>
+ *   OPEN ──close() / writeEof()──▶ CLOSING (the buffer is flushed, then the pipe closed) ──▶ connectionLost(null)
+ *     ├──abort()──▶ buffer dropped ──▶ connectionLost(null)
+ *     ├──write error (e.g. Broken pipe: the reader is gone)──▶ connectionLost(exc)
+ *     └──the child exited (stdin of a child)──▶ as close(): connectionLost(Broken pipe if data was still buffered, else null)
+ * </pre>
+ *
+ * <p>{@code write} never blocks: the bytes are copied onto a queue, which a writer thread
+ * empties into the stream (blocking there, off the loop) and flushes; it then posts how
+ * many bytes went out, and the loop takes them off {@code bufferSize}. Flow control is the
+ * socket transports': {@code pauseWriting()} above the high-water mark (64 KiB),
+ * {@code resumeWriting()} at the low-water mark (16 KiB), so {@code StreamWriter.drain()}
+ * waits while the child does not read. Invariant: {@code bufferSize} is the number of
+ * bytes written and not yet reported sent by the writer thread.
+ */
+final class WritePipeTransport extends PipeTransport {
+    private static final int DEFAULT_HIGH_WATER = 64 * 1024;
+    /** From this many writes after the pipe is lost, each is logged (asyncio's threshold). */
+    private static final int WARN_AFTER_LOST_WRITES = 5;
+    /** On the queue: flush, close the stream, end the thread (compared by identity). */
+    private static final byte[] END = new byte[0];
+
+    private final OutputStream out;
+    private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+
+    private long bufferSize;
+    private int highWater = DEFAULT_HIGH_WATER;
+    private int lowWater = DEFAULT_HIGH_WATER / 4;
+    private boolean protocolPaused;
+    /** writeEof() was called: later writes raise (after close() they are dropped, as asyncio). */
+    private boolean eofWritten;
+    private int writesAfterLost;
+
+    WritePipeTransport(EventLoop loop, OutputStream out, BaseProtocol protocol, String name) {
+        super(loop, out, protocol, name);
+        this.out = out;
+    }
+
+    /** The writer thread: writes what is queued, flushes, reports; closes the stream at END or on error. */
+    @Override
+    void pipeWork() {
+        try (OutputStream s = out) {
+            while (true) {
+                byte[] b = queue.take();
+                long sent = 0;
+                while (b != null && b != END) {
+                    s.write(b);
+                    sent += b.length;
+                    b = queue.poll();
+                }
+                s.flush();
+                if (sent > 0) {
+                    long n = sent;
+                    post(() -> sent(n));
+                }
+                if (b == END) {
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            post(() -> {
+                if (!lost) {
+                    fatalError(e, "Fatal write error on pipe transport");
+                }
+            });
+            return;
+        } catch (InterruptedException e) {
+            // nobody interrupts this thread; end it if someone does
+            Thread.currentThread().interrupt();
+            return;
+        }
+        post(() -> connectionLostSoon(null));
+    }
+
+    private void sent(long n) {
+        if (lost) {
+            return; // stopPipe() already dropped the count
+        }
+        bufferSize -= n;
+        if (protocolPaused && bufferSize <= lowWater) {
+            protocolPaused = false;
+            try {
+                protocol.resumeWriting();
+            } catch (Throwable t) {
+                fatalError(t, "Fatal error: protocol.resumeWriting() call failed.");
+            }
+        }
+    }
+
+    @Override
+    void stopPipe() {
+        queue.clear();
+        queue.add(END);
+        bufferSize = 0;
+    }
+
+    /**
+     * The child whose stdin this is exited (asyncio sees the pipe's reader go away): with
+     * nothing buffered the pipe is lost at once ({@code connectionLost(null)}, so a later
+     * {@code drain()} raises); else the writer thread finds out, with {@code Broken pipe}
+     * (asyncio's {@code BrokenPipeError}) if nobody reads the rest.
+     */
+    void readerGone() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        queue.add(END);
+        if (bufferSize == 0) {
+            connectionLostSoon(null);
+        }
+    }
+
+    // ================================================================ the writing side
+
+    @Override
+    public void write(ByteBuffer data) {
+        loop.checkThread("write()");
+        if (eofWritten) {
+            throw new IllegalStateException("write() after writeEof() on " + this);
+        }
+        int n = data.remaining();
+        if (n == 0) {
+            return;
+        }
+        if (closing) {
+            data.position(data.limit());
+            if (++writesAfterLost >= WARN_AFTER_LOST_WRITES) {
+                LOG.log(Level.WARNING, "pipe closed by peer or write(pipe, data) raised exception: " + this);
+            }
+            return;
+        }
+        byte[] copy = new byte[n];
+        data.get(copy);
+        bufferSize += n;
+        queue.add(copy);
+        if (!protocolPaused && bufferSize > highWater) {
+            protocolPaused = true;
+            try {
+                protocol.pauseWriting();
+            } catch (Throwable t) {
+                fatalError(t, "Fatal error: protocol.pauseWriting() call failed.");
+            }
+        }
+    }
+
+    @Override
+    public void writelines(List<ByteBuffer> data) {
+        for (ByteBuffer b : data) {
+            write(b);
+        }
+    }
+
+    /** Same as {@link #close()} (asyncio's {@code write_eof()} on a pipe): the reader sees EOF once the buffer is flushed. */
+    @Override
+    public void writeEof() {
+        loop.checkThread("writeEof()");
+        eofWritten = true;
+        close();
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    /** Flushes what is buffered, then closes the pipe; {@code connectionLost(null)} follows. Idempotent. */
+    @Override
+    public void close() {
+        loop.checkThread("close()");
+        if (closing) {
+            return;
+        }
+        closing = true;
+        queue.add(END);
+    }
+
+    /** Drops what is buffered and closes the pipe; {@code connectionLost(null)} follows. */
+    @Override
+    public void abort() {
+        loop.checkThread("abort()");
+        closing = true;
+        stopPipe();
+        connectionLostSoon(null);
+    }
+
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        int h = high < 0 ? (low < 0 ? DEFAULT_HIGH_WATER : 4 * low) : high;
+        int l = low < 0 ? h / 4 : low;
+        if (!(h >= l && l >= 0)) {
+            throw new IllegalArgumentException("write buffer limits need high >= low >= 0, got high=" + high
+                    + " low=" + low);
+        }
+        highWater = h;
+        lowWater = l;
+    }
+
+    @Override
+    public int getWriteBufferSize() {
+        return (int) Math.min(Integer.MAX_VALUE, bufferSize);
+    }
+
+    @Override
+    public int[] getWriteBufferLimits() {
+        return new int[] {lowWater, highWater};
+    }
+
+    // ================================================================ no reading side
+
+    /** Does nothing: a write pipe does not read. */
+    @Override
+    public void pauseReading() {
+    }
+
+    /** Does nothing: a write pipe does not read. */
+    @Override
+    public void resumeReading() {
+    }
+
+    /** @return false: a write pipe does not read */
+    @Override
+    public boolean isReading() {
+        return false;
+    }
+}

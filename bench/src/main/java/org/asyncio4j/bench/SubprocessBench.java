@@ -1,0 +1,104 @@
+package org.asyncio4j.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.asyncio4j.AsyncIO;
+import org.asyncio4j.future.Task;
+import org.asyncio4j.process.Process;
+import org.asyncio4j.process.SubprocessOptions;
+
+/**
+ * The subprocess workloads of bench/run, the same work as {@code bench/subprocess_bench.py}
+ * (same counts, same shapes), printed as {@code name value unit} lines.
+ *
+ * <ul>
+ *   <li>{@code subprocess_spawn}: {@code true} started, run to exit and collected 1,000
+ *       times, 10 at a time (10 tasks, 100 each), after a warm-up of 100; processes/s.
+ *   <li>{@code subprocess_pipe}: 256 MiB written to {@code cat} in 64 KiB chunks (write +
+ *       drain) while another task reads its stdout with {@code read(65536)}; MB/s (10^6
+ *       bytes), after a warm-up of 32 MiB.
+ * </ul>
+ *
+ * <p>Usage: {@code java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp
+ * bench/target/benchmarks.jar org.asyncio4j.bench.SubprocessBench [workload...]}.
+ */
+public final class SubprocessBench {
+    private static final int SPAWNS = 1000;
+    private static final int CONCURRENCY = 10;
+    private static final long PIPE_BYTES = 256L << 20;
+    private static final int CHUNK = 64 << 10;
+
+    private SubprocessBench() {
+    }
+
+    /**
+     * @param args workload names; none means both
+     */
+    public static void main(String[] args) {
+        List<String> wanted = args.length == 0 ? List.of("subprocess_spawn", "subprocess_pipe") : Arrays.asList(args);
+        System.out.println("# engine=" + AsyncIO.coroutineEngine() + " java=" + System.getProperty("java.version"));
+        AsyncIO.run(() -> {
+            for (String name : wanted) {
+                switch (name) {
+                    case "subprocess_spawn" -> {
+                        spawn(100);
+                        long t0 = System.nanoTime();
+                        spawn(SPAWNS);
+                        double secs = (System.nanoTime() - t0) / 1e9;
+                        System.out.printf("subprocess_spawn %.1f processes/s%n", SPAWNS / secs);
+                    }
+                    case "subprocess_pipe" -> {
+                        pipe(32L << 20);
+                        long t0 = System.nanoTime();
+                        pipe(PIPE_BYTES);
+                        double secs = (System.nanoTime() - t0) / 1e9;
+                        System.out.printf("subprocess_pipe %.1f MB/s%n", PIPE_BYTES / 1e6 / secs);
+                    }
+                    default -> throw new IllegalArgumentException("unknown workload " + name);
+                }
+            }
+        });
+    }
+
+    private static void spawn(int n) {
+        List<Task<Void>> workers = new ArrayList<>();
+        for (int w = 0; w < CONCURRENCY; w++) {
+            workers.add(AsyncIO.createTask(() -> {
+                for (int i = 0; i < n / CONCURRENCY; i++) {
+                    AsyncIO.createSubprocessExec("true").await();
+                }
+            }));
+        }
+        for (Task<Void> w : workers) {
+            w.await();
+        }
+    }
+
+    private static void pipe(long total) throws Exception {
+        Process p = AsyncIO.createSubprocessExec(SubprocessOptions.PIPES.withStderr(
+                java.lang.ProcessBuilder.Redirect.INHERIT), "cat");
+        Task<Long> reader = AsyncIO.createTask(() -> {
+            long got = 0;
+            byte[] data;
+            while ((data = p.stdout().read(65536)).length > 0) {
+                got += data.length;
+            }
+            return got;
+        });
+        byte[] chunk = new byte[CHUNK];
+        for (int i = 0; i < chunk.length; i++) {
+            chunk[i] = (byte) i;
+        }
+        for (long i = 0; i < total / CHUNK; i++) {
+            p.stdin().write(chunk);
+            p.stdin().drain();
+        }
+        p.stdin().close();
+        long got = reader.await();
+        p.await();
+        if (got != total) {
+            throw new IllegalStateException("cat gave back " + got + " bytes of " + total);
+        }
+    }
+}
