@@ -107,6 +107,7 @@ public final class Gather {
         GatheringFuture outer = new GatheringFuture(loop, futures, distinct.size(), returnExceptions);
         for (Future<?> f : distinct.keySet()) {
             addCallback(f, outer);
+            f.addToAwaitedBy(outer); // for call graphs; goes with the child's callbacks when it is done
         }
         return outer;
     }

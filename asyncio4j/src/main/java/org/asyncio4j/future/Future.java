@@ -2,6 +2,7 @@ package org.asyncio4j.future;
 
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -30,7 +31,8 @@ import org.asyncio4j.loop.ExceptionContext;
  *
  * <p>Implementation overview: {@code callbacks} is {@code null}, a single entry, or an
  * {@link ArrayList} of entries, so the common one-waiter case allocates nothing. An entry
- * is a {@link DoneCallback} or a {@link Task} waiting in {@link #await()}. {@code value}
+ * is a {@link DoneCallback}, a {@link Task} waiting in {@link #await()}, or an
+ * {@code AwaitedBy} record of a combinator waiting without a task (for call graphs only). {@code value}
  * holds the result, {@code failure} the exception (for a cancelled future, the
  * {@link CancelledError} to raise, made on first use from {@code cancelMessage}). An
  * exception that nobody retrieves is reported to the loop's exception handler when the
@@ -55,7 +57,7 @@ public class Future<T> {
     Throwable failure;
     /** The message of a cancellation, until {@link #failure} is made from it. */
     private String cancelMessage;
-    /** null, one entry, or an ArrayList of entries (DoneCallback or Task). */
+    /** null, one entry, or an ArrayList of entries (DoneCallback, Task or AwaitedBy). */
     private Object callbacks;
     /** Set while an exception may still go unretrieved. */
     private UnretrievedReport report;
@@ -345,16 +347,96 @@ public class Future<T> {
     private void schedule(Object entry) {
         if (entry instanceof Task<?> task) {
             task.wakeUp();
-        } else {
-            DoneCallback<?> d = (DoneCallback<?>) entry;
+        } else if (entry instanceof DoneCallback<?> d) {
             loop.callSoon(d, d.context);
-        }
+        } // else an AwaitedBy record: nothing to run
     }
 
     /** @return how many callbacks are registered (for reprs and statistics) */
     final int callbackCount() {
         Object cbs = callbacks;
-        return cbs == null ? 0 : cbs instanceof ArrayList<?> list ? list.size() : 1;
+        if (cbs instanceof ArrayList<?> list) {
+            int n = 0;
+            for (Object entry : list) {
+                n += entry instanceof AwaitedBy ? 0 : 1;
+            }
+            return n;
+        }
+        return cbs == null || cbs instanceof AwaitedBy ? 0 : 1;
+    }
+
+    // ---------------------------------------------------------------- awaited by (call graphs)
+
+    /**
+     * Low-level, for combinators that wait for futures without a task parked on each
+     * (gather, task groups): records that {@code waiter} waits for this future, so call
+     * graphs and task dumps can show it (asyncio 3.14's {@code future_add_to_awaited_by}).
+     * The record lives among the done callbacks and goes with them when this future
+     * completes; it never runs. Does nothing on a done future.
+     *
+     * @param waiter the future (often a task) that waits for this one
+     */
+    public final void addToAwaitedBy(Future<?> waiter) {
+        loop.checkThread("Future.addToAwaitedBy()");
+        if (waiter == null) {
+            throw new NullPointerException("waiter must not be null");
+        }
+        if (state == PENDING) {
+            addEntry(new AwaitedBy(waiter));
+        }
+    }
+
+    /**
+     * Low-level: takes back one {@link #addToAwaitedBy} of {@code waiter} (asyncio 3.14's
+     * {@code future_discard_from_awaited_by}); does nothing if there is none.
+     *
+     * @param waiter the future given to {@link #addToAwaitedBy}
+     */
+    public final void discardFromAwaitedBy(Future<?> waiter) {
+        loop.checkThread("Future.discardFromAwaitedBy()");
+        Object cbs = callbacks;
+        if (cbs instanceof AwaitedBy a && a.waiter == waiter) {
+            callbacks = null;
+        } else if (cbs instanceof ArrayList<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) instanceof AwaitedBy a && a.waiter == waiter) {
+                    list.remove(i);
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Low-level, for call graphs and task dumps: the tasks parked on this future in
+     * {@link #await()} and the futures recorded by {@link #addToAwaitedBy}, in the order
+     * they started waiting (asyncio 3.14's {@code _asyncio_awaited_by}). Empty once done.
+     *
+     * @return a snapshot, possibly empty
+     */
+    public final List<Future<?>> awaitedBy() {
+        Object cbs = callbacks;
+        List<Future<?>> waiters = new ArrayList<>();
+        if (cbs instanceof ArrayList<?> list) {
+            for (Object entry : list) {
+                addWaiterOf(entry, waiters);
+            }
+        } else if (cbs != null) {
+            addWaiterOf(cbs, waiters);
+        }
+        return waiters;
+    }
+
+    private static void addWaiterOf(Object entry, List<Future<?>> waiters) {
+        if (entry instanceof Task<?> task) {
+            waiters.add(task);
+        } else if (entry instanceof AwaitedBy a) {
+            waiters.add(a.waiter);
+        }
+    }
+
+    /** A callbacks entry that only records a waiter for call graphs; never scheduled. */
+    private record AwaitedBy(Future<?> waiter) {
     }
 
     // ---------------------------------------------------------------- await

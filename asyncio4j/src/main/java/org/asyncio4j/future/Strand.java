@@ -24,4 +24,12 @@ interface Strand {
 
     /** @return whether the body has returned (normally or not) */
     boolean isDone();
+
+    /**
+     * Loop side, while the coroutine is suspended: its frames, innermost first (for call
+     * graphs and task dumps; costs a stack walk, never paid unless asked).
+     *
+     * @return the frames, or an empty array once done
+     */
+    StackTraceElement[] stackTrace();
 }
