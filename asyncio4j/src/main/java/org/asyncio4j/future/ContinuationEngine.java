@@ -69,6 +69,11 @@ final class ContinuationEngine extends CoroutineEngine {
         }
 
         @Override
+        public Thread thread() {
+            return null; // mounted on the resumer's thread
+        }
+
+        @Override
         protected void onPinned(Continuation.Pinned reason) {
             if (reason == Continuation.Pinned.MONITOR) {
                 throw SuspendRefusal.monitorHeld();

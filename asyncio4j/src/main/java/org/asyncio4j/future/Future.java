@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.loop.ExceptionContext;
+import org.asyncio4j.loop.Origin;
 
 /**
  * The result of an operation that completes later, on one event loop (asyncio's
@@ -73,6 +74,7 @@ public class Future<T> {
             throw new NullPointerException("loop must not be null");
         }
         this.loop = loop;
+        Origin.record(this, loop);
     }
 
     /** @return the loop this future is bound to (asyncio's {@code get_loop()}) */

@@ -32,4 +32,10 @@ interface Strand {
      * @return the frames, or an empty array once done
      */
     StackTraceElement[] stackTrace();
+
+    /**
+     * @return the thread the coroutine runs on when it is not the resumer's (the
+     *     virtual-thread engine's own thread), else {@code null}
+     */
+    Thread thread();
 }

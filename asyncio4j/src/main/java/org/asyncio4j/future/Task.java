@@ -455,6 +455,19 @@ public class Task<T> extends Future<T> {
         return coroutineFrames(frames);
     }
 
+    /**
+     * Low-level, for watchdogs on other threads: the thread whose stack shows this task's
+     * coroutine while it runs: the loop's own on the continuation engine, the task's
+     * virtual thread on the other.
+     *
+     * @return the thread, or {@code null} when the loop is not running
+     */
+    public final Thread coroutineThread() {
+        Strand s = strand;
+        Thread t = s == null ? null : s.thread();
+        return t != null ? t : getLoop().runningThread();
+    }
+
     /** Drops the engine's frames: the suspension machinery on top, the task's body and below. */
     private static StackTraceElement[] coroutineFrames(StackTraceElement[] frames) {
         int top = 0;
@@ -465,6 +478,9 @@ public class Task<T> extends Future<T> {
         while (bottom < frames.length && !(frames[bottom].getClassName().equals(Task.class.getName())
                 && frames[bottom].getMethodName().equals("body"))) {
             bottom++;
+        }
+        while (bottom > top && isEngineFrame(frames[bottom - 1])) {
+            bottom--; // Coroutine.of's adapter of a VoidCoroutine
         }
         return java.util.Arrays.copyOfRange(frames, top, bottom);
     }

@@ -203,6 +203,11 @@ final class VirtualThreadEngine extends CoroutineEngine {
         }
 
         @Override
+        public Thread thread() {
+            return thread;
+        }
+
+        @Override
         public StackTraceElement[] stackTrace() {
             Thread t = thread;
             // a parked virtual thread's stack can be walked from any thread

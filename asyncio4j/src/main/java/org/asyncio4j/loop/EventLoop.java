@@ -1178,6 +1178,15 @@ public final class EventLoop implements AutoCloseable {
         this.slowCallbackDuration = seconds;
     }
 
+    /**
+     * Low-level, for task dumps and the blocked-loop watchdog.
+     *
+     * @return the thread running the loop now, or {@code null} when it is not running
+     */
+    public Thread runningThread() {
+        return thread;
+    }
+
     // ================================================================ checks
 
     private void checkClosed() {

@@ -21,6 +21,7 @@ public class Handle {
         this.loop = loop;
         this.callback = callback;
         this.context = context;
+        Origin.record(this, loop);
     }
 
     /** Cancels the callback; if it has not run yet, it never will. Idempotent. */
