@@ -5,10 +5,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.asyncio4j.loop.EventLoop;
 
 /**
@@ -143,30 +139,7 @@ public final class TaskDump {
 
     /** Takes the snapshot on the loop's thread, waiting for it from any other. */
     private static WaitGraph snapshot(EventLoop loop, Duration timeout) {
-        Thread loopThread = loop.runningThread();
-        if (loopThread == null || EventLoop.peekRunningLoop() == loop) {
-            return WaitGraph.of(loop);
-        }
-        CompletableFuture<WaitGraph> answer = new CompletableFuture<>();
-        loop.callSoonThreadsafe(() -> {
-            try {
-                answer.complete(WaitGraph.of(loop));
-            } catch (Throwable t) {
-                answer.completeExceptionally(t);
-            }
-        });
-        try {
-            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the event loop did not answer within " + timeout.toMillis()
-                    + " ms: a callback or task step is holding its thread " + loopThread.getName() + ", at:"
-                    + LoopStack.of(loop, loopThread));
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("taking the task dump failed on the loop's thread", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the event loop's task dump", e);
-        }
+        return OnLoopThread.call(loop, () -> WaitGraph.of(loop), timeout);
     }
 
     private static void writeTree(WaitGraph g, Appendable out) throws IOException {

@@ -234,7 +234,8 @@ public class Future<T> {
     final void completeExceptionally(Throwable exception) {
         failure = exception;
         state = FINISHED;
-        report = new UnretrievedReport(loop, exception, getClass().getSimpleName() + " exception was never retrieved", toString());
+        report = new UnretrievedReport(loop, exception, getClass().getSimpleName() + " exception was never retrieved", toString(),
+                Origin.of(this));
         CLEANER.register(this, report);
         scheduleCallbacks();
     }
@@ -525,6 +526,10 @@ public class Future<T> {
         if (n > 0) {
             sb.append(" callbacks=").append(n);
         }
+        Origin origin = Origin.of(this);
+        if (origin != null) {
+            sb.append(' ').append(origin);
+        }
     }
 
     /** One {@code addDoneCallback} registration, scheduled as a loop callback when done. */
@@ -559,13 +564,16 @@ public class Future<T> {
         private final Throwable exception;
         private final String message;
         private final String futureRepr;
+        /** Where the future was created, in debug mode; else null. */
+        private final Origin origin;
         volatile boolean retrieved;
 
-        UnretrievedReport(EventLoop loop, Throwable exception, String message, String futureRepr) {
+        UnretrievedReport(EventLoop loop, Throwable exception, String message, String futureRepr, Origin origin) {
             this.loop = loop;
             this.exception = exception;
             this.message = message;
             this.futureRepr = futureRepr;
+            this.origin = origin;
         }
 
         @Override
@@ -573,7 +581,8 @@ public class Future<T> {
             if (retrieved) {
                 return;
             }
-            ExceptionContext ctx = ExceptionContext.of(message + ": " + futureRepr, exception);
+            ExceptionContext ctx = new ExceptionContext(message + ": " + futureRepr, exception, null, null, null,
+                    origin == null ? null : origin.asExtra());
             try {
                 loop.callSoonThreadsafe(() -> loop.callExceptionHandler(ctx));
             } catch (IllegalStateException closed) {

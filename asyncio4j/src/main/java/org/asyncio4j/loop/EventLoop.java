@@ -662,6 +662,11 @@ public final class EventLoop implements AutoCloseable {
         return (long) ITERATIONS.getOpaque(this);
     }
 
+    /** @return how many callbacks are ready to run, for monitoring; on the loop's thread */
+    public int readyQueueLength() {
+        return ready.size();
+    }
+
     /**
      * Low-level, for the blocked-loop watchdog: whether the loop is (about to be) blocked
      * waiting for I/O or a timer, which is idle, not blocked. May be read from any thread.

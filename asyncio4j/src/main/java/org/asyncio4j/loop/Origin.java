@@ -72,6 +72,18 @@ public final class Origin {
         return creator == null ? null : creator.get();
     }
 
+    /**
+     * @return the exception-handler entry asyncio adds in debug mode:
+     *     {@code source_traceback} with the creating frames, one {@code at} line each
+     */
+    public Map<String, Object> asExtra() {
+        StringBuilder sb = new StringBuilder("object created at (innermost first):");
+        for (StackTraceElement f : frames) {
+            sb.append(System.lineSeparator()).append("    at ").append(f);
+        }
+        return Map.of("source_traceback", sb.toString());
+    }
+
     /** @return {@code created at <innermost frame>}, as asyncio's debug reprs */
     @Override
     public String toString() {
