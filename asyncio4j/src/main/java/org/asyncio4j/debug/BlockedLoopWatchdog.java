@@ -33,7 +33,8 @@ import org.asyncio4j.loop.LoopInstrumentation;
  * callback that was ready at its start), seen to half a threshold: a batch of many short
  * callbacks that together exceed the threshold is reported too, as the loop was not
  * answering for that long either. The task and stack are read without synchronization; at
- * worst they are those of a moment later.
+ * worst they are those of a moment later. When a block ends, the JFR event
+ * {@code org.asyncio4j.BlockedLoop} ({@link BlockedLoopEvent}) is committed too.
  */
 public final class BlockedLoopWatchdog implements LoopInstrumentation {
     private static final Logger LOG = System.getLogger("org.asyncio4j");
@@ -102,6 +103,8 @@ public final class BlockedLoopWatchdog implements LoopInstrumentation {
         private long since;
         private boolean reported;
         private String loopThreadName;
+        /** The running task when the block was reported, for the JFR event; empty for a callback. */
+        private String blockingTask;
 
         Watch(EventLoop loop) {
             this.loop = new WeakReference<>(loop);
@@ -119,6 +122,7 @@ public final class BlockedLoopWatchdog implements LoopInstrumentation {
                 reported = true;
                 loopThreadName = t.getName();
                 Task<?> task = l.currentTask();
+                blockingTask = task == null ? "" : task.getName();
                 LOG.log(Level.WARNING, String.format("event loop on thread %s is blocked: one iteration has held it for "
                         + "%.3f seconds (threshold %.3f), in %s; it is at:%s", t.getName(), held,
                         l.blockedLoopThreshold(), task != null ? "a step of " + task : "a callback", LoopStack.of(l, t)));
@@ -129,6 +133,13 @@ public final class BlockedLoopWatchdog implements LoopInstrumentation {
         void moveOn(long it, long now) {
             if (reported) {
                 reported = false;
+                BlockedLoopEvent event = new BlockedLoopEvent();
+                if (event.isEnabled()) {
+                    event.loopThread = loopThreadName;
+                    event.task = blockingTask;
+                    event.blockedFor = now - since;
+                    event.commit();
+                }
                 LOG.log(Level.WARNING, String.format("event loop on thread %s is running again: one iteration held it "
                         + "for about %.3f seconds", loopThreadName, (now - since) * 1e-9));
             }

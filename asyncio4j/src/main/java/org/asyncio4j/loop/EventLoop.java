@@ -600,14 +600,21 @@ public final class EventLoop implements AutoCloseable {
         while (n-- > 0) {
             Handle h = ready.poll();
             if (!h.cancelled) {
+                SlowCallbackEvent event = new SlowCallbackEvent();
+                event.begin();
                 long t0 = System.nanoTime();
                 h.run();
                 double took = (System.nanoTime() - t0) * 1e-9;
                 Task<?> stepped = lastSteppedTask;
                 lastSteppedTask = null; // held only while its step is timed, so it can be collected
                 if (took >= slowCallbackDuration) {
-                    LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds",
-                            stepped != null ? describeStep(stepped) : h, took));
+                    String what = stepped != null ? describeStep(stepped) : h.toString();
+                    LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", what, took));
+                    if (event.isEnabled()) {
+                        event.end();
+                        event.callback = what;
+                        event.commit();
+                    }
                 }
             }
         }
