@@ -61,14 +61,7 @@ class OriginTest {
                 l.stop();
             });
             spawnFailing(loop);
-            loop.stop();
-            loop.runForever(); // the task runs and fails
-            for (int i = 0; i < 100 && handled.isEmpty(); i++) {
-                System.gc();
-                TimerHandle timeout = loop.callLater(0.02, loop::stop);
-                loop.runForever();
-                timeout.cancel();
-            }
+            GcReports.runUntilReported(loop, handled);
         } finally {
             loop.close();
         }

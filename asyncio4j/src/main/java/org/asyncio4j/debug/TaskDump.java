@@ -112,13 +112,7 @@ public final class TaskDump {
      * @return the text of {@link #dump(EventLoop, Appendable)}
      */
     static String dumpToString(EventLoop loop) {
-        StringBuilder sb = new StringBuilder();
-        try {
-            dump(loop, sb);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringBuilder never fails
-        }
-        return sb.toString();
+        return toText(out -> dump(loop, out));
     }
 
     /**
@@ -128,9 +122,18 @@ public final class TaskDump {
      * @return the text of {@link #table(EventLoop, Appendable)}
      */
     static String tableToString(EventLoop loop) {
+        return toText(out -> table(loop, out));
+    }
+
+    /** Something that writes to an {@link Appendable}. */
+    private interface Writer {
+        void writeTo(Appendable out) throws IOException;
+    }
+
+    private static String toText(Writer writer) {
         StringBuilder sb = new StringBuilder();
         try {
-            table(loop, sb);
+            writer.writeTo(sb);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringBuilder never fails
         }

@@ -1195,8 +1195,10 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Turns debug mode on or off (asyncio's {@code set_debug()}): callbacks that run longer
-     * than {@link #slowCallbackDuration()} are logged. Also on with
-     * {@code -Dasyncio4j.debug=true}.
+     * than {@link #slowCallbackDuration()} are logged (and recorded as the JFR event
+     * {@code org.asyncio4j.SlowCallback}), and futures, tasks and handles made from then on
+     * record where they were made ({@link Origin}), shown in their reprs and error reports.
+     * Also on with {@code -Dasyncio4j.debug=true}.
      *
      * @param enabled the new mode
      */
@@ -1302,21 +1304,20 @@ public final class EventLoop implements AutoCloseable {
         }
 
         static void started(EventLoop loop) {
-            for (LoopInstrumentation i : ALL) {
-                try {
-                    i.loopStarted(loop);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "loop instrumentation " + i + " failed when a loop started", e);
-                }
-            }
+            tell(loop, LoopInstrumentation::loopStarted, "started");
         }
 
         static void closed(EventLoop loop) {
+            tell(loop, LoopInstrumentation::loopClosed, "closed");
+        }
+
+        private static void tell(EventLoop loop, java.util.function.BiConsumer<LoopInstrumentation, EventLoop> call,
+                String event) {
             for (LoopInstrumentation i : ALL) {
                 try {
-                    i.loopClosed(loop);
+                    call.accept(i, loop);
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "loop instrumentation " + i + " failed when a loop closed", e);
+                    LOG.log(Level.WARNING, "loop instrumentation " + i + " failed when a loop " + event, e);
                 }
             }
         }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 class BlockedLoopWatchdogTest {
 
     /** Waits until a WARNING containing {@code fragment} was logged. */
-    private static LogRecord awaitWarning(LogCapture log, String fragment) {
+    static LogRecord awaitWarning(LogCapture log, String fragment) {
         LogRecord r;
         while ((r = log.find(Level.WARNING, fragment)) == null) {
             // a pause between polls, not a timing assumption: the poll repeats until it holds
@@ -32,7 +32,7 @@ class BlockedLoopWatchdogTest {
      * Runs a loop on its own thread whose one task blocks its thread until {@code release}
      * opens, after opening {@code blocked}.
      */
-    private static Thread blockingLoop(EventLoop loop, String threadName, CountDownLatch blocked, CountDownLatch release) {
+    static Thread blockingLoop(EventLoop loop, String threadName, CountDownLatch blocked, CountDownLatch release) {
         return Thread.ofPlatform().name(threadName).start(() -> {
             try {
                 loop.runUntilComplete(loop.createTask(() -> {

@@ -7,9 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Level;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -54,25 +51,11 @@ class JfrEventsTest {
             loop.setBlockedLoopThreshold(0.02);
             CountDownLatch blocked = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Thread t = Thread.ofPlatform().name("jfr-blocked-loop").start(() -> {
-                try {
-                    loop.runUntilComplete(loop.createTask(() -> {
-                        blocked.countDown();
-                        release.await(); // holds the loop thread on purpose
-                        return null;
-                    }, "hog"));
-                } finally {
-                    loop.close();
-                }
-            });
+            Thread t = BlockedLoopWatchdogTest.blockingLoop(loop, "jfr-blocked-loop", blocked, release);
             blocked.await();
-            while (log.find(Level.WARNING, "jfr-blocked-loop is blocked") == null) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // polls until it holds
-            }
+            BlockedLoopWatchdogTest.awaitWarning(log, "jfr-blocked-loop is blocked");
             release.countDown();
-            while (log.find(Level.WARNING, "jfr-blocked-loop is running again") == null) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-            }
+            BlockedLoopWatchdogTest.awaitWarning(log, "jfr-blocked-loop is running again");
             t.join();
             r.stop();
             List<RecordedEvent> events = eventsOf(r, "org.asyncio4j.BlockedLoop");
