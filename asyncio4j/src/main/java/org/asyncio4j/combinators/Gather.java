@@ -107,14 +107,14 @@ public final class Gather {
         GatheringFuture outer = new GatheringFuture(loop, futures, distinct.size(), returnExceptions);
         for (Future<?> f : distinct.keySet()) {
             addCallback(f, outer);
-            f.addToAwaitedBy(outer); // for call graphs; goes with the child's callbacks when it is done
         }
         return outer;
     }
 
     @SuppressWarnings("unchecked")
     private static <X> void addCallback(Future<X> f, GatheringFuture outer) {
-        f.addDoneCallback((Consumer<? super Future<X>>) (Consumer<?>) outer.onChildDone);
+        // the outer future is recorded as the child's waiter, for call graphs
+        f.addAwaitingCallback((Consumer<? super Future<X>>) (Consumer<?>) outer.onChildDone, outer);
     }
 
     /** The future {@code gather} returns: its cancel cancels the children. */

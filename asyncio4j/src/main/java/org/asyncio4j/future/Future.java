@@ -32,8 +32,9 @@ import org.asyncio4j.loop.Origin;
  *
  * <p>Implementation overview: {@code callbacks} is {@code null}, a single entry, or an
  * {@link ArrayList} of entries, so the common one-waiter case allocates nothing. An entry
- * is a {@link DoneCallback}, a {@link Task} waiting in {@link #await()}, or an
- * {@code AwaitedBy} record of a combinator waiting without a task (for call graphs only). {@code value}
+ * is a {@link DoneCallback} (an {@code AwaitingCallback} when it also names the future
+ * waiting through it), a {@link Task} waiting in {@link #await()}, or an {@code AwaitedBy}
+ * record of a waiter without a callback (for call graphs only). {@code value}
  * holds the result, {@code failure} the exception (for a cancelled future, the
  * {@link CancelledError} to raise, made on first use from {@code cancelMessage}). An
  * exception that nobody retrieves is reported to the loop's exception handler when the
@@ -270,7 +271,27 @@ public class Future<T> {
         if (callback == null) {
             throw new NullPointerException("callback must not be null");
         }
-        DoneCallback<T> entry = new DoneCallback<>(this, callback, context == null ? Context.copyContext() : context);
+        addCallbackEntry(new DoneCallback<>(this, callback, context == null ? Context.copyContext() : context));
+    }
+
+    /**
+     * Low-level, for combinators: {@link #addDoneCallback(Consumer)} and
+     * {@link #addToAwaitedBy}{@code (waiter)} in one entry, so a gather or task group that
+     * waits for many futures allocates nothing more for call graphs. The record goes with the
+     * callback: when it runs or is removed.
+     *
+     * @param callback receives this future
+     * @param waiter the future (often a task) that waits for this one, for call graphs
+     */
+    public final void addAwaitingCallback(Consumer<? super Future<T>> callback, Future<?> waiter) {
+        loop.checkThread("Future.addAwaitingCallback()");
+        if (callback == null || waiter == null) {
+            throw new NullPointerException(callback == null ? "callback must not be null" : "waiter must not be null");
+        }
+        addCallbackEntry(new AwaitingCallback<>(this, callback, Context.copyContext(), waiter));
+    }
+
+    private void addCallbackEntry(DoneCallback<T> entry) {
         if (state != PENDING) {
             loop.callSoon(entry, entry.context);
         } else {
@@ -435,6 +456,8 @@ public class Future<T> {
             waiters.add(task);
         } else if (entry instanceof AwaitedBy a) {
             waiters.add(a.waiter);
+        } else if (entry instanceof AwaitingCallback<?> a) {
+            waiters.add(a.waiter);
         }
     }
 
@@ -533,7 +556,7 @@ public class Future<T> {
     }
 
     /** One {@code addDoneCallback} registration, scheduled as a loop callback when done. */
-    private static final class DoneCallback<T> implements Runnable {
+    private static class DoneCallback<T> implements Runnable {
         final Future<T> future;
         final Consumer<? super Future<T>> callback;
         final Context context;
@@ -552,6 +575,16 @@ public class Future<T> {
         @Override
         public String toString() {
             return callback.toString();
+        }
+    }
+
+    /** A done callback that also records, for call graphs, the future waiting through it. */
+    private static final class AwaitingCallback<T> extends DoneCallback<T> {
+        final Future<?> waiter;
+
+        AwaitingCallback(Future<T> future, Consumer<? super Future<T>> callback, Context context, Future<?> waiter) {
+            super(future, callback, context);
+            this.waiter = waiter;
         }
     }
 

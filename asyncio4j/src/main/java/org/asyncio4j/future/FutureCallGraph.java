@@ -17,8 +17,8 @@ import org.asyncio4j.loop.EventLoop;
  * a real stack, which {@link Task#getStack()} walks on both engines and in every mode).
  * It is empty for a plain future. {@code awaitedBy} holds the graph of each waiter: tasks
  * parked on the future in {@code await()}, and futures recorded with
- * {@link Future#addToAwaitedBy} (a {@code gather}'s future awaits its children, a task
- * group's parent task awaits the group's tasks).
+ * {@link Future#addToAwaitedBy} or {@link Future#addAwaitingCallback} (a {@code gather}'s
+ * future awaits its children, a task group's parent task awaits the group's tasks).
  *
  * <p>It lives in the kernel, not in {@code debug}, because the facade returns it
  * ({@code AsyncIO.captureCallGraph}) and nothing may import {@code debug}; the waiting
