@@ -34,6 +34,7 @@ import org.asyncio4j.combinators.WaitFor;
 import org.asyncio4j.combinators.WaitResult;
 import org.asyncio4j.future.Coroutine;
 import org.asyncio4j.future.Future;
+import org.asyncio4j.future.FutureCallGraph;
 import org.asyncio4j.future.Sleep;
 import org.asyncio4j.future.Task;
 import org.asyncio4j.future.VoidCoroutine;
@@ -1367,5 +1368,68 @@ public final class AsyncIO {
      */
     public static boolean removeSignalHandler(Signal signal) {
         return SignalHandlers.removeSignalHandler(EventLoop.getRunningLoop(), signal);
+    }
+
+    // ---------------------------------------------------------------- call graphs (asyncio 3.14's asyncio.graph)
+
+    /**
+     * The call graph of the task running on the calling thread: its own frames, and who
+     * awaits it up to the root (asyncio 3.14's {@code capture_call_graph()}).
+     *
+     * @return the graph, or {@code null} when no task runs on this thread
+     */
+    public static FutureCallGraph captureCallGraph() {
+        return FutureCallGraph.captureCurrent();
+    }
+
+    /**
+     * The call graph of {@code future}: for a task, the frames where it is suspended; and
+     * who awaits it (tasks, a {@code gather}, a task group's parent) up to the root
+     * (asyncio 3.14's {@code capture_call_graph(future)}).
+     *
+     * @param future a future or task of the loop running here (or of a stopped loop)
+     * @return the graph
+     * @throws IllegalStateException if called from another thread while the future's loop runs
+     */
+    public static FutureCallGraph captureCallGraph(Future<?> future) {
+        return FutureCallGraph.capture(future);
+    }
+
+    /**
+     * The call graph of the current task as text (asyncio 3.14's {@code format_call_graph()}).
+     *
+     * @return the text, or the empty string when no task runs on this thread
+     */
+    public static String formatCallGraph() {
+        FutureCallGraph g = captureCallGraph();
+        return g == null ? "" : g.format();
+    }
+
+    /**
+     * The call graph of {@code future} as text (asyncio 3.14's {@code format_call_graph(future)}).
+     *
+     * @param future a future or task
+     * @return the text
+     */
+    public static String formatCallGraph(Future<?> future) {
+        return captureCallGraph(future).format();
+    }
+
+    /**
+     * Prints the current task's call graph to {@code System.out} (asyncio 3.14's
+     * {@code print_call_graph()}); prints nothing when no task runs on this thread.
+     */
+    public static void printCallGraph() {
+        System.out.print(formatCallGraph());
+    }
+
+    /**
+     * Prints the call graph of {@code future} to {@code System.out} (asyncio 3.14's
+     * {@code print_call_graph(future)}).
+     *
+     * @param future a future or task
+     */
+    public static void printCallGraph(Future<?> future) {
+        System.out.print(formatCallGraph(future));
     }
 }

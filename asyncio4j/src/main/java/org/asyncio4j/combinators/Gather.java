@@ -113,7 +113,8 @@ public final class Gather {
 
     @SuppressWarnings("unchecked")
     private static <X> void addCallback(Future<X> f, GatheringFuture outer) {
-        f.addDoneCallback((Consumer<? super Future<X>>) (Consumer<?>) outer.onChildDone);
+        // the outer future is recorded as the child's waiter, for call graphs
+        f.addAwaitingCallback((Consumer<? super Future<X>>) (Consumer<?>) outer.onChildDone, outer);
     }
 
     /** The future {@code gather} returns: its cancel cancels the children. */

@@ -326,7 +326,7 @@ public final class TaskGroup {
         }
         Task<T> task = loop.createTask(coro, name, context);
         tasks.add(task);
-        task.addDoneCallback(onTaskDone);
+        task.addAwaitingCallback(onTaskDone, parentTask); // the parent is recorded as its waiter, for call graphs
         if (aborting && !task.done()) {
             // an eager task may have aborted the group while it ran inside createTask
             task.cancel();

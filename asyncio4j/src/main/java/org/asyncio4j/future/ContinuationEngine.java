@@ -63,6 +63,17 @@ final class ContinuationEngine extends CoroutineEngine {
         }
 
         @Override
+        public StackTraceElement[] stackTrace() {
+            // Continuation's own walk reads the frozen frames of an unmounted continuation
+            return isDone() ? new StackTraceElement[0] : getStackTrace();
+        }
+
+        @Override
+        public Thread thread() {
+            return null; // mounted on the resumer's thread
+        }
+
+        @Override
         protected void onPinned(Continuation.Pinned reason) {
             if (reason == Continuation.Pinned.MONITOR) {
                 throw SuspendRefusal.monitorHeld();

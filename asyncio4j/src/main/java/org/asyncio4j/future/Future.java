@@ -2,11 +2,13 @@ package org.asyncio4j.future;
 
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.loop.ExceptionContext;
+import org.asyncio4j.loop.Origin;
 
 /**
  * The result of an operation that completes later, on one event loop (asyncio's
@@ -30,7 +32,9 @@ import org.asyncio4j.loop.ExceptionContext;
  *
  * <p>Implementation overview: {@code callbacks} is {@code null}, a single entry, or an
  * {@link ArrayList} of entries, so the common one-waiter case allocates nothing. An entry
- * is a {@link DoneCallback} or a {@link Task} waiting in {@link #await()}. {@code value}
+ * is a {@link DoneCallback} (an {@code AwaitingCallback} when it also names the future
+ * waiting through it), a {@link Task} waiting in {@link #await()}, or an {@code AwaitedBy}
+ * record of a waiter without a callback (for call graphs only). {@code value}
  * holds the result, {@code failure} the exception (for a cancelled future, the
  * {@link CancelledError} to raise, made on first use from {@code cancelMessage}). An
  * exception that nobody retrieves is reported to the loop's exception handler when the
@@ -55,7 +59,7 @@ public class Future<T> {
     Throwable failure;
     /** The message of a cancellation, until {@link #failure} is made from it. */
     private String cancelMessage;
-    /** null, one entry, or an ArrayList of entries (DoneCallback or Task). */
+    /** null, one entry, or an ArrayList of entries (DoneCallback, Task or AwaitedBy). */
     private Object callbacks;
     /** Set while an exception may still go unretrieved. */
     private UnretrievedReport report;
@@ -71,6 +75,7 @@ public class Future<T> {
             throw new NullPointerException("loop must not be null");
         }
         this.loop = loop;
+        Origin.record(this, loop);
     }
 
     /** @return the loop this future is bound to (asyncio's {@code get_loop()}) */
@@ -230,7 +235,8 @@ public class Future<T> {
     final void completeExceptionally(Throwable exception) {
         failure = exception;
         state = FINISHED;
-        report = new UnretrievedReport(loop, exception, getClass().getSimpleName() + " exception was never retrieved", toString());
+        report = new UnretrievedReport(loop, exception, getClass().getSimpleName() + " exception was never retrieved", toString(),
+                Origin.of(this));
         CLEANER.register(this, report);
         scheduleCallbacks();
     }
@@ -265,7 +271,27 @@ public class Future<T> {
         if (callback == null) {
             throw new NullPointerException("callback must not be null");
         }
-        DoneCallback<T> entry = new DoneCallback<>(this, callback, context == null ? Context.copyContext() : context);
+        addCallbackEntry(new DoneCallback<>(this, callback, context == null ? Context.copyContext() : context));
+    }
+
+    /**
+     * Low-level, for combinators: {@link #addDoneCallback(Consumer)} and
+     * {@link #addToAwaitedBy}{@code (waiter)} in one entry, so a gather or task group that
+     * waits for many futures allocates nothing more for call graphs. The record goes with the
+     * callback: when it runs or is removed.
+     *
+     * @param callback receives this future
+     * @param waiter the future (often a task) that waits for this one, for call graphs
+     */
+    public final void addAwaitingCallback(Consumer<? super Future<T>> callback, Future<?> waiter) {
+        loop.checkThread("Future.addAwaitingCallback()");
+        if (callback == null || waiter == null) {
+            throw new NullPointerException(callback == null ? "callback must not be null" : "waiter must not be null");
+        }
+        addCallbackEntry(new AwaitingCallback<>(this, callback, Context.copyContext(), waiter));
+    }
+
+    private void addCallbackEntry(DoneCallback<T> entry) {
         if (state != PENDING) {
             loop.callSoon(entry, entry.context);
         } else {
@@ -345,16 +371,98 @@ public class Future<T> {
     private void schedule(Object entry) {
         if (entry instanceof Task<?> task) {
             task.wakeUp();
-        } else {
-            DoneCallback<?> d = (DoneCallback<?>) entry;
+        } else if (entry instanceof DoneCallback<?> d) {
             loop.callSoon(d, d.context);
-        }
+        } // else an AwaitedBy record: nothing to run
     }
 
     /** @return how many callbacks are registered (for reprs and statistics) */
     final int callbackCount() {
         Object cbs = callbacks;
-        return cbs == null ? 0 : cbs instanceof ArrayList<?> list ? list.size() : 1;
+        if (cbs instanceof ArrayList<?> list) {
+            int n = 0;
+            for (Object entry : list) {
+                n += entry instanceof AwaitedBy ? 0 : 1;
+            }
+            return n;
+        }
+        return cbs == null || cbs instanceof AwaitedBy ? 0 : 1;
+    }
+
+    // ---------------------------------------------------------------- awaited by (call graphs)
+
+    /**
+     * Low-level, for combinators that wait for futures without a task parked on each
+     * (gather, task groups): records that {@code waiter} waits for this future, so call
+     * graphs and task dumps can show it (asyncio 3.14's {@code future_add_to_awaited_by}).
+     * The record lives among the done callbacks and goes with them when this future
+     * completes; it never runs. Does nothing on a done future.
+     *
+     * @param waiter the future (often a task) that waits for this one
+     */
+    public final void addToAwaitedBy(Future<?> waiter) {
+        loop.checkThread("Future.addToAwaitedBy()");
+        if (waiter == null) {
+            throw new NullPointerException("waiter must not be null");
+        }
+        if (state == PENDING) {
+            addEntry(new AwaitedBy(waiter));
+        }
+    }
+
+    /**
+     * Low-level: takes back one {@link #addToAwaitedBy} of {@code waiter} (asyncio 3.14's
+     * {@code future_discard_from_awaited_by}); does nothing if there is none.
+     *
+     * @param waiter the future given to {@link #addToAwaitedBy}
+     */
+    public final void discardFromAwaitedBy(Future<?> waiter) {
+        loop.checkThread("Future.discardFromAwaitedBy()");
+        Object cbs = callbacks;
+        if (cbs instanceof AwaitedBy a && a.waiter == waiter) {
+            callbacks = null;
+        } else if (cbs instanceof ArrayList<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) instanceof AwaitedBy a && a.waiter == waiter) {
+                    list.remove(i);
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Low-level, for call graphs and task dumps: the tasks parked on this future in
+     * {@link #await()} and the futures recorded by {@link #addToAwaitedBy}, in the order
+     * they started waiting (asyncio 3.14's {@code _asyncio_awaited_by}). Empty once done.
+     *
+     * @return a snapshot, possibly empty
+     */
+    public final List<Future<?>> awaitedBy() {
+        Object cbs = callbacks;
+        List<Future<?>> waiters = new ArrayList<>();
+        if (cbs instanceof ArrayList<?> list) {
+            for (Object entry : list) {
+                addWaiterOf(entry, waiters);
+            }
+        } else if (cbs != null) {
+            addWaiterOf(cbs, waiters);
+        }
+        return waiters;
+    }
+
+    private static void addWaiterOf(Object entry, List<Future<?>> waiters) {
+        if (entry instanceof Task<?> task) {
+            waiters.add(task);
+        } else if (entry instanceof AwaitedBy a) {
+            waiters.add(a.waiter);
+        } else if (entry instanceof AwaitingCallback<?> a) {
+            waiters.add(a.waiter);
+        }
+    }
+
+    /** A callbacks entry that only records a waiter for call graphs; never scheduled. */
+    private record AwaitedBy(Future<?> waiter) {
     }
 
     // ---------------------------------------------------------------- await
@@ -441,10 +549,14 @@ public class Future<T> {
         if (n > 0) {
             sb.append(" callbacks=").append(n);
         }
+        Origin origin = Origin.of(this);
+        if (origin != null) {
+            sb.append(' ').append(origin);
+        }
     }
 
     /** One {@code addDoneCallback} registration, scheduled as a loop callback when done. */
-    private static final class DoneCallback<T> implements Runnable {
+    private static class DoneCallback<T> implements Runnable {
         final Future<T> future;
         final Consumer<? super Future<T>> callback;
         final Context context;
@@ -466,6 +578,16 @@ public class Future<T> {
         }
     }
 
+    /** A done callback that also records, for call graphs, the future waiting through it. */
+    private static final class AwaitingCallback<T> extends DoneCallback<T> {
+        final Future<?> waiter;
+
+        AwaitingCallback(Future<T> future, Consumer<? super Future<T>> callback, Context context, Future<?> waiter) {
+            super(future, callback, context);
+            this.waiter = waiter;
+        }
+    }
+
     /**
      * Reports an exception nobody retrieved, when its future is collected. Holds no
      * reference to the future (a cleaning action must not).
@@ -475,13 +597,16 @@ public class Future<T> {
         private final Throwable exception;
         private final String message;
         private final String futureRepr;
+        /** Where the future was created, in debug mode; else null. */
+        private final Origin origin;
         volatile boolean retrieved;
 
-        UnretrievedReport(EventLoop loop, Throwable exception, String message, String futureRepr) {
+        UnretrievedReport(EventLoop loop, Throwable exception, String message, String futureRepr, Origin origin) {
             this.loop = loop;
             this.exception = exception;
             this.message = message;
             this.futureRepr = futureRepr;
+            this.origin = origin;
         }
 
         @Override
@@ -489,7 +614,8 @@ public class Future<T> {
             if (retrieved) {
                 return;
             }
-            ExceptionContext ctx = ExceptionContext.of(message + ": " + futureRepr, exception);
+            ExceptionContext ctx = new ExceptionContext(message + ": " + futureRepr, exception, null, null, null,
+                    origin == null ? null : origin.asExtra());
             try {
                 loop.callSoonThreadsafe(() -> loop.callExceptionHandler(ctx));
             } catch (IllegalStateException closed) {

@@ -86,6 +86,8 @@ import org.asyncio4j.loop.EventLoop;
 public final class ParkingLot {
     /** Runs when a woken task is cancelled before it resumed; may be null. */
     private final Runnable onAbandoned;
+    /** The synchronizer this lot serves, for task dumps; may be null. */
+    private final Object synchronizer;
     private Waiter head;
     private Waiter tail;
     /** The number of linked (parked, not yet woken) waiters. */
@@ -109,6 +111,18 @@ public final class ParkingLot {
      * @param onAbandoned what to do with a wake-up nobody will use, or {@code null}
      */
     public ParkingLot(Runnable onAbandoned) {
+        this(null, onAbandoned);
+    }
+
+    /**
+     * A lot that names the synchronizer it serves, so task dumps can say what a parked task
+     * waits for (and, for a {@code Lock}, who holds it).
+     *
+     * @param synchronizer the lock, queue, ... whose waiters park here, or {@code null}
+     * @param onAbandoned what to do with a wake-up nobody will use, or {@code null}
+     */
+    public ParkingLot(Object synchronizer, Runnable onAbandoned) {
+        this.synchronizer = synchronizer;
         this.onAbandoned = onAbandoned;
         this.loop = EventLoop.peekRunningLoop();
     }
@@ -285,6 +299,22 @@ public final class ParkingLot {
     /** @return how many tasks were woken but have not yet resumed from {@link #park()} */
     public int waking() {
         return waking;
+    }
+
+    /** @return the synchronizer given to the constructor, or {@code null} */
+    public Object synchronizer() {
+        return synchronizer;
+    }
+
+    /**
+     * Low-level, for task dumps: the lot a task parked in, from the future it waits on
+     * ({@link Task#waitingOn()}).
+     *
+     * @param awaited a future
+     * @return the lot whose line holds it, or {@code null} if it is not a parked waiter
+     */
+    public static ParkingLot lotOf(Future<?> awaited) {
+        return awaited instanceof Waiter w ? w.lot : null;
     }
 
     /** @return whether no task is parked or waking: a newcomer would overtake nobody */

@@ -24,4 +24,18 @@ interface Strand {
 
     /** @return whether the body has returned (normally or not) */
     boolean isDone();
+
+    /**
+     * Loop side, while the coroutine is suspended: its frames, innermost first (for call
+     * graphs and task dumps; costs a stack walk, never paid unless asked).
+     *
+     * @return the frames, or an empty array once done
+     */
+    StackTraceElement[] stackTrace();
+
+    /**
+     * @return the thread the coroutine runs on when it is not the resumer's (the
+     *     virtual-thread engine's own thread), else {@code null}
+     */
+    Thread thread();
 }

@@ -433,6 +433,74 @@ public class Task<T> extends Future<T> {
     }
 
     /**
+     * Low-level, for call graphs and task dumps: the future this task's coroutine is
+     * suspended on (asyncio's {@code _fut_waiter}).
+     *
+     * @return the future, or {@code null} when the task runs, is ready to run, or is done
+     */
+    public final Future<?> waitingOn() {
+        return waitingOn;
+    }
+
+    /**
+     * The frames of this task's coroutine, innermost first (asyncio's {@code get_stack()},
+     * which shows only the coroutine chain; a stackful coroutine shows every frame,
+     * helpers included). The engine's own frames at both ends are left out. Works on
+     * both engines, in and out of debug mode; costs a stack walk.
+     *
+     * @return the frames: where the task is suspended, or the current ones when called
+     *     by the task itself; empty when it has not started or is done
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public final StackTraceElement[] getStack() {
+        getLoop().checkThread("Task.getStack()");
+        StackTraceElement[] frames;
+        if (getLoop().currentTask() == this && EventLoop.peekRunningLoop() == getLoop()) {
+            frames = Thread.currentThread().getStackTrace();
+        } else if (strand != null && !done()) {
+            frames = strand.stackTrace();
+        } else {
+            return new StackTraceElement[0];
+        }
+        return coroutineFrames(frames);
+    }
+
+    /**
+     * Low-level, for watchdogs on other threads: the thread whose stack shows this task's
+     * coroutine while it runs: the loop's own on the continuation engine, the task's
+     * virtual thread on the other.
+     *
+     * @return the thread, or {@code null} when the loop is not running
+     */
+    public final Thread coroutineThread() {
+        Strand s = strand;
+        Thread t = s == null ? null : s.thread();
+        return t != null ? t : getLoop().runningThread();
+    }
+
+    /** Drops the engine's frames: the suspension machinery on top, the task's body and below. */
+    private static StackTraceElement[] coroutineFrames(StackTraceElement[] frames) {
+        int top = 0;
+        while (top < frames.length && isEngineFrame(frames[top])) {
+            top++;
+        }
+        int bottom = top;
+        while (bottom < frames.length && !(frames[bottom].getClassName().equals(Task.class.getName())
+                && frames[bottom].getMethodName().equals("body"))) {
+            bottom++;
+        }
+        while (bottom > top && isEngineFrame(frames[bottom - 1])) {
+            bottom--; // Coroutine.of's adapter of a VoidCoroutine
+        }
+        return java.util.Arrays.copyOfRange(frames, top, bottom);
+    }
+
+    private static boolean isEngineFrame(StackTraceElement e) {
+        String c = e.getClassName();
+        return c.startsWith("java.") || c.startsWith("jdk.internal.") || c.startsWith(Task.class.getPackageName() + '.');
+    }
+
+    /**
      * Carries a refused suspension from {@link #suspend()} to the method that registered
      * the wake-up, which takes it back and throws the refusal at the await.
      */

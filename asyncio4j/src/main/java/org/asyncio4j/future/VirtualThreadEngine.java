@@ -201,5 +201,17 @@ final class VirtualThreadEngine extends CoroutineEngine {
         public boolean isDone() {
             return done;
         }
+
+        @Override
+        public Thread thread() {
+            return thread;
+        }
+
+        @Override
+        public StackTraceElement[] stackTrace() {
+            Thread t = thread;
+            // a parked virtual thread's stack can be walked from any thread
+            return t == null || done ? new StackTraceElement[0] : t.getStackTrace();
+        }
     }
 }

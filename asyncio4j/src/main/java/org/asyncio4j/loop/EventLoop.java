@@ -9,9 +9,13 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -80,10 +84,13 @@ public final class EventLoop implements AutoCloseable {
     private static final int MIN_CANCELLED_TO_REBUILD = 100;
     private static final double CLOCK_RESOLUTION = 1e-9;
     private static final java.lang.invoke.VarHandle SLEEPING;
+    /** Written opaquely once per iteration (a plain store on x86), read by the blocked-loop watchdog. */
+    private static final java.lang.invoke.VarHandle ITERATIONS;
 
     static {
         try {
             SLEEPING = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "sleeping", boolean.class);
+            ITERATIONS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "iterations", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -123,6 +130,11 @@ public final class EventLoop implements AutoCloseable {
     private ExceptionHandler exceptionHandler;
     private boolean debug = Boolean.getBoolean("asyncio4j.debug");
     private double slowCallbackDuration = 0.1;
+    /** Read by the blocked-loop watchdog's thread; the loop itself never reads them. */
+    private volatile boolean blockedLoopDetection = !"false".equals(System.getProperty("asyncio4j.blockedLoopDetection"));
+    private volatile double blockedLoopThreshold = blockedLoopThresholdProperty();
+    /** Whether the instrumentation seam was told this loop runs (once, at its first run). */
+    private boolean instrumented;
     private ExecutorService defaultExecutor;
     private boolean executorShutdownCalled;
 
@@ -263,6 +275,10 @@ public final class EventLoop implements AutoCloseable {
         }
         thread = Thread.currentThread();
         RUNNING.set(this);
+        if (!instrumented) {
+            instrumented = true;
+            Instruments.started(this);
+        }
         try {
             while (true) {
                 runOnce();
@@ -390,6 +406,9 @@ public final class EventLoop implements AutoCloseable {
         }
         driverRelease.closedByOwner = true;
         driverCleanup.clean();
+        if (instrumented) {
+            Instruments.closed(this);
+        }
     }
 
     // ================================================================ scheduling callbacks
@@ -581,7 +600,7 @@ public final class EventLoop implements AutoCloseable {
                 }
             }
         }
-        iterations++;
+        ITERATIONS.setOpaque(this, iterations + 1);
         int n = ready.size();
         if (debug) {
             runReadyTimed(n);
@@ -599,14 +618,21 @@ public final class EventLoop implements AutoCloseable {
         while (n-- > 0) {
             Handle h = ready.poll();
             if (!h.cancelled) {
+                SlowCallbackEvent event = new SlowCallbackEvent();
+                event.begin();
                 long t0 = System.nanoTime();
                 h.run();
                 double took = (System.nanoTime() - t0) * 1e-9;
                 Task<?> stepped = lastSteppedTask;
                 lastSteppedTask = null; // held only while its step is timed, so it can be collected
                 if (took >= slowCallbackDuration) {
-                    LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds",
-                            stepped != null ? describeStep(stepped) : h, took));
+                    String what = stepped != null ? describeStep(stepped) : h.toString();
+                    LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", what, took));
+                    if (event.isEnabled()) {
+                        event.end();
+                        event.callback = what;
+                        event.commit();
+                    }
                 }
             }
         }
@@ -656,9 +682,24 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** @return how many iterations the loop has run, for statistics */
+    /** @return how many iterations the loop has run, for statistics; may be read from any thread */
     public long iterations() {
-        return iterations;
+        return (long) ITERATIONS.getOpaque(this);
+    }
+
+    /** @return how many callbacks are ready to run, for monitoring; on the loop's thread */
+    public int readyQueueLength() {
+        return ready.size();
+    }
+
+    /**
+     * Low-level, for the blocked-loop watchdog: whether the loop is (about to be) blocked
+     * waiting for I/O or a timer, which is idle, not blocked. May be read from any thread.
+     *
+     * @return whether the loop waits in its I/O driver
+     */
+    public boolean isWaitingForEvents() {
+        return sleeping;
     }
 
     // ================================================================ I/O readiness
@@ -1194,8 +1235,10 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Turns debug mode on or off (asyncio's {@code set_debug()}): callbacks that run longer
-     * than {@link #slowCallbackDuration()} are logged. Also on with
-     * {@code -Dasyncio4j.debug=true}.
+     * than {@link #slowCallbackDuration()} are logged (and recorded as the JFR event
+     * {@code org.asyncio4j.SlowCallback}), and futures, tasks and handles made from then on
+     * record where they were made ({@link Origin}), shown in their reprs and error reports.
+     * Also on with {@code -Dasyncio4j.debug=true}.
      *
      * @param enabled the new mode
      */
@@ -1270,6 +1313,108 @@ public final class EventLoop implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Low-level, for task dumps and the blocked-loop watchdog.
+     *
+     * @return the thread running the loop now, or {@code null} when it is not running
+     */
+    public Thread runningThread() {
+        return thread;
+    }
+
+    /** @return whether the blocked-loop watchdog watches this loop (on unless turned off) */
+    public boolean getBlockedLoopDetection() {
+        return blockedLoopDetection;
+    }
+
+    /**
+     * Turns blocked-loop detection on or off for this loop. When on (the default, unless
+     * {@code -Dasyncio4j.blockedLoopDetection=false}), a watchdog thread shared by all loops
+     * logs a warning, with the running task and its stack, when one loop iteration holds the
+     * thread longer than {@link #blockedLoopThreshold()}, and again when it ends. It costs the
+     * loop one plain store per iteration, whatever this setting.
+     *
+     * @param enabled the new setting
+     */
+    public void setBlockedLoopDetection(boolean enabled) {
+        this.blockedLoopDetection = enabled;
+    }
+
+    /**
+     * @return seconds one iteration may hold the loop's thread before the watchdog reports
+     *     it; default 0.1, or {@code -Dasyncio4j.blockedLoopThreshold=SECONDS}
+     */
+    public double blockedLoopThreshold() {
+        return blockedLoopThreshold;
+    }
+
+    /**
+     * @param seconds seconds one iteration may hold the loop's thread before the watchdog
+     *     reports it; the watchdog checks every half of the smallest threshold it watches
+     * @throws IllegalArgumentException unless {@code seconds} is positive and finite
+     */
+    public void setBlockedLoopThreshold(double seconds) {
+        if (!(seconds > 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("blockedLoopThreshold must be a positive number of seconds, got " + seconds);
+        }
+        this.blockedLoopThreshold = seconds;
+    }
+
+    private static double blockedLoopThresholdProperty() {
+        String p = System.getProperty("asyncio4j.blockedLoopThreshold");
+        if (p == null) {
+            return 0.1;
+        }
+        try {
+            double d = Double.parseDouble(p);
+            if (d > 0 && !Double.isInfinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        LOG.log(Level.WARNING, "ignoring -Dasyncio4j.blockedLoopThreshold=" + p + ": not a positive number of seconds; using 0.1");
+        return 0.1;
+    }
+
+    /**
+     * The instrumentation seam (DESIGN §4): the {@link LoopInstrumentation}s found by
+     * {@link ServiceLoader} when the first loop runs, told when each loop first runs and when
+     * it closes. Never on the hot path.
+     */
+    private static final class Instruments {
+        private static final List<LoopInstrumentation> ALL = load();
+
+        private static List<LoopInstrumentation> load() {
+            List<LoopInstrumentation> found = new ArrayList<>();
+            try {
+                ServiceLoader.load(LoopInstrumentation.class, EventLoop.class.getClassLoader()).forEach(found::add);
+            } catch (ServiceConfigurationError e) {
+                LOG.log(Level.WARNING, "loop instrumentation could not be loaded; loops run without it", e);
+            }
+            return List.copyOf(found);
+        }
+
+        static void started(EventLoop loop) {
+            tell(loop, LoopInstrumentation::loopStarted, "started");
+        }
+
+        static void closed(EventLoop loop) {
+            tell(loop, LoopInstrumentation::loopClosed, "closed");
+        }
+
+        private static void tell(EventLoop loop, java.util.function.BiConsumer<LoopInstrumentation, EventLoop> call,
+                String event) {
+            for (LoopInstrumentation i : ALL) {
+                try {
+                    call.accept(i, loop);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "loop instrumentation " + i + " failed when a loop " + event, e);
+                }
+            }
+        }
     }
 
     // ================================================================ checks

@@ -21,6 +21,7 @@ public class Handle {
         this.loop = loop;
         this.callback = callback;
         this.context = context;
+        Origin.record(this, loop);
     }
 
     /** Cancels the callback; if it has not run yet, it never will. Idempotent. */
@@ -43,12 +44,15 @@ public class Handle {
         try {
             context.run(callback);
         } catch (Throwable t) {
-            loop.callExceptionHandler(new ExceptionContext("Exception in callback " + callback, t, null, this, null));
+            Origin origin = Origin.of(this);
+            loop.callExceptionHandler(new ExceptionContext("Exception in callback " + callback, t, null, this, null,
+                    origin == null ? null : origin.asExtra()));
         }
     }
 
     @Override
     public String toString() {
-        return "<Handle " + (cancelled ? "cancelled " : "") + callback + ">";
+        Origin origin = Origin.of(this);
+        return "<Handle " + (cancelled ? "cancelled " : "") + callback + (origin == null ? "" : " " + origin) + ">";
     }
 }

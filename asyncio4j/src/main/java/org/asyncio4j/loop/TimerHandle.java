@@ -41,6 +41,8 @@ public final class TimerHandle extends Handle {
 
     @Override
     public String toString() {
-        return "<TimerHandle " + (cancelled ? "cancelled " : "") + "when=" + when + " " + callback + ">";
+        Origin origin = Origin.of(this);
+        return "<TimerHandle " + (cancelled ? "cancelled " : "") + "when=" + when + " " + callback
+                + (origin == null ? "" : " " + origin) + ">";
     }
 }

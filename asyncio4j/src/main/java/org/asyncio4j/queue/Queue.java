@@ -73,9 +73,9 @@ public class Queue<T> {
     private static final int REPR_ITEMS = 10;
 
     private final int maxsize;
-    private final ParkingLot getters = new ParkingLot(this::passOnGetterWakeUp);
-    private final ParkingLot putters = new ParkingLot(this::passOnPutterWakeUp);
-    private final ParkingLot joiners = new ParkingLot();
+    private final ParkingLot getters = new ParkingLot(this, this::passOnGetterWakeUp);
+    private final ParkingLot putters = new ParkingLot(this, this::passOnPutterWakeUp);
+    private final ParkingLot joiners = new ParkingLot(this, null);
     /** The base FIFO storage: {@code size} items from {@code head}, wrapping; length a power of two. */
     private Object[] ring = NO_ITEMS;
     private int head;

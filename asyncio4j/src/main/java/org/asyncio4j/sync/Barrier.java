@@ -61,7 +61,7 @@ public final class Barrier {
     }
 
     private final int parties;
-    private final ParkingLot waiters = new ParkingLot();
+    private final ParkingLot waiters = new ParkingLot(this, null);
     private State state = State.FILLING;
     /** Tasks inside: arrived (index taken) and not yet left. */
     private int count;

@@ -44,7 +44,7 @@ import org.asyncio4j.future.ParkingLot;
  */
 public final class Condition {
     private final Lock lock;
-    private final ParkingLot waiters = new ParkingLot();
+    private final ParkingLot waiters = new ParkingLot(this, null);
 
     /** A condition with a lock of its own. */
     public Condition() {

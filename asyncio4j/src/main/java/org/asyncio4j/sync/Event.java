@@ -26,7 +26,7 @@ import org.asyncio4j.future.ParkingLot;
  * (it was set when the task was woken), as in asyncio.
  */
 public final class Event {
-    private final ParkingLot waiters = new ParkingLot();
+    private final ParkingLot waiters = new ParkingLot(this, null);
     private boolean value;
 
     /** An unset event. */

@@ -2,6 +2,8 @@ package org.asyncio4j.sync;
 
 import org.asyncio4j.future.CancelledError;
 import org.asyncio4j.future.ParkingLot;
+import org.asyncio4j.future.Task;
+import org.asyncio4j.loop.EventLoop;
 
 /**
  * A mutual-exclusion lock for tasks (asyncio's {@code asyncio.Lock}). Not owned by a task:
@@ -36,13 +38,25 @@ import org.asyncio4j.future.ParkingLot;
  * {@link #locked()} is false, yet {@link #acquire()} would wait; asyncio behaves the same.
  */
 public final class Lock {
-    private final ParkingLot waiters = new ParkingLot(this::wakeUpNextIfUnlocked);
+    private final ParkingLot waiters = new ParkingLot(this, this::wakeUpNextIfUnlocked);
     /** Released through {@link #acquired()}; one per lock, as only one holder exists. */
     private final Guard guard = this::release;
     private boolean locked;
+    /** The task that acquired the lock while it is held (for task dumps), else null. */
+    private Task<?> owner;
 
     /** An unlocked lock. */
     public Lock() {
+    }
+
+    /**
+     * The task that acquired the lock, for task dumps and deadlock reports. asyncio's lock
+     * does not record it; ours does, as it costs one field write.
+     *
+     * @return the holder while the lock is held, else {@code null}
+     */
+    public Task<?> owner() {
+        return owner;
     }
 
     /** @return whether the lock is held (asyncio's {@code locked()}) */
@@ -67,11 +81,13 @@ public final class Lock {
         waiters.checkCanPark("Lock.acquire()");
         if (!locked && waiters.isIdle()) {
             locked = true;
+            owner = EventLoop.peekRunningLoop().currentTask();
             return;
         }
         waiters.park();
         // invariant: a woken waiter finds the lock unlocked
         locked = true;
+        owner = EventLoop.peekRunningLoop().currentTask();
     }
 
     /**
@@ -110,6 +126,7 @@ public final class Lock {
             throw new IllegalStateException("Lock.release() called on an unlocked lock: " + this);
         }
         locked = false;
+        owner = null;
         // invariant: nobody is waking while the lock is held, so this wakes exactly one
         waiters.unpark();
     }

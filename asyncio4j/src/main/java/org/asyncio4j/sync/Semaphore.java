@@ -32,7 +32,7 @@ import org.asyncio4j.future.ParkingLot;
  * <p>Designed for extension only by {@link BoundedSemaphore}, as in asyncio.
  */
 public class Semaphore {
-    private final ParkingLot waiters = new ParkingLot(this::returnHandedPermit);
+    private final ParkingLot waiters = new ParkingLot(this, this::returnHandedPermit);
     /** Released through {@link #acquired()}; shared by all holders, as a permit has no identity. */
     private final Guard guard = this::release;
     /** Free permits, not counting those handed to woken tasks. Never negative. */

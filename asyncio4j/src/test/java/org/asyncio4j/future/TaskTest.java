@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.asyncio4j.AsyncIO;
+import org.asyncio4j.GcReports;
 import org.asyncio4j.Steps;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.loop.ExceptionContext;
-import org.asyncio4j.loop.TimerHandle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -500,14 +500,7 @@ class TaskTest {
                 l.stop();
             });
             spawnFailing(loop, lost);
-            loop.stop();
-            loop.runForever(); // the task runs and fails
-            for (int i = 0; i < 100 && handled.isEmpty(); i++) {
-                System.gc();
-                TimerHandle timeout = loop.callLater(0.02, loop::stop);
-                loop.runForever();
-                timeout.cancel();
-            }
+            GcReports.runUntilReported(loop, handled);
         } finally {
             loop.close();
         }

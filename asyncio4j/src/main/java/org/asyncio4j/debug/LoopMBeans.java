@@ -1,0 +1,138 @@
+package org.asyncio4j.debug;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.WeakReference;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.JMException;
+import javax.management.ObjectName;
+import org.asyncio4j.loop.EventLoop;
+import org.asyncio4j.loop.LoopInstrumentation;
+
+/**
+ * Registers an {@link EventLoopMXBean} for each loop at its first run and unregisters it
+ * when the loop closes, through the kernel's instrumentation seam. Off with
+ * {@code -Dasyncio4j.jmx=false}.
+ *
+ * <p>Why JMX: it is in every JDK, a running JVM can be reached with the attach API without
+ * having been started with any flag, and it needs no port, file or thread of our own in the
+ * observed process until someone attaches (the JDK starts its local agent on demand).
+ *
+ * <p>Implementation overview: the platform MBean server is slow to start (it loads
+ * {@code java.management}), so registrations run in order on one daemon thread, never on
+ * the loop's. A view holds its loop weakly, so a loop dropped without close() can still be
+ * collected (its view then answers as a closed loop).
+ */
+public final class LoopMBeans implements LoopInstrumentation {
+    private static final Logger LOG = System.getLogger("org.asyncio4j");
+    private static final boolean ENABLED = !"false".equals(System.getProperty("asyncio4j.jmx"));
+    private static final AtomicInteger IDS = new AtomicInteger();
+    /** Runs the registrations in order, off the loops' threads. */
+    private static final ExecutorService REGISTRAR = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("asyncio4j-jmx").factory());
+    private static final Map<EventLoop, ObjectName> NAMES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** For {@link java.util.ServiceLoader}: the instance the kernel's seam calls. */
+    public LoopMBeans() {
+    }
+
+    @Override
+    public void loopStarted(EventLoop loop) {
+        if (!ENABLED) {
+            return;
+        }
+        ObjectName name = nameOf(IDS.incrementAndGet());
+        NAMES.put(loop, name);
+        View view = new View(loop);
+        REGISTRAR.execute(() -> {
+            try {
+                ManagementFactory.getPlatformMBeanServer().registerMBean(view, name);
+            } catch (JMException | RuntimeException e) {
+                LOG.log(Level.WARNING, "could not register the JMX view " + name + " of an event loop", e);
+            }
+        });
+    }
+
+    @Override
+    public void loopClosed(EventLoop loop) {
+        ObjectName name = NAMES.remove(loop);
+        if (name == null) {
+            return;
+        }
+        REGISTRAR.execute(() -> {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            } catch (JMException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "the JMX view " + name + " was already gone", e);
+            }
+        });
+    }
+
+    /**
+     * @param id the loop's number in this JVM
+     * @return {@code org.asyncio4j:type=EventLoop,id=<id>}
+     */
+    static ObjectName nameOf(int id) {
+        try {
+            return new ObjectName("org.asyncio4j:type=EventLoop,id=" + id);
+        } catch (JMException e) {
+            throw new IllegalStateException("a constant ObjectName was refused", e);
+        }
+    }
+
+    /** The MXBean of one loop. */
+    private static final class View implements EventLoopMXBean {
+        private final WeakReference<EventLoop> loop;
+
+        View(EventLoop loop) {
+            this.loop = new WeakReference<>(loop);
+        }
+
+        private EventLoop loop() {
+            EventLoop l = loop.get();
+            if (l == null || l.isClosed()) {
+                throw new IllegalStateException("this event loop is closed");
+            }
+            return l;
+        }
+
+        @Override
+        public long getIterations() {
+            return loop().iterations();
+        }
+
+        @Override
+        public int getReadyQueueLength() {
+            EventLoop l = loop();
+            return OnLoopThread.call(l, l::readyQueueLength, TaskDump.DEFAULT_TIMEOUT);
+        }
+
+        @Override
+        public int getTasksAlive() {
+            EventLoop l = loop();
+            return OnLoopThread.call(l, () -> l.allTasks().size(), TaskDump.DEFAULT_TIMEOUT);
+        }
+
+        @Override
+        public String getThreadName() {
+            Thread t = loop().runningThread();
+            return t == null ? "" : t.getName();
+        }
+
+        @Override
+        public String dumpTasks() {
+            return TaskDump.tableToString(loop());
+        }
+
+        @Override
+        public String dumpTree() {
+            return TaskDump.dumpToString(loop());
+        }
+    }
+}

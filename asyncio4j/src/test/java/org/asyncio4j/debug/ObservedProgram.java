@@ -1,0 +1,40 @@
+package org.asyncio4j.debug;
+
+import java.lang.management.ManagementFactory;
+import javax.management.ObjectName;
+import org.asyncio4j.AsyncIO;
+import org.asyncio4j.future.Task;
+import org.asyncio4j.sync.Event;
+
+/**
+ * The JVM {@link ProcessViewTest} looks at: with {@code loop}, a loop whose task "parent"
+ * awaits "worker", parked on an event; prints {@code ready} once its JMX view is
+ * registered, then waits until its standard input closes. Without an argument it uses no
+ * loop at all.
+ */
+final class ObservedProgram {
+    private ObservedProgram() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.out.println("ready");
+            System.in.read();
+            return;
+        }
+        AsyncIO.run(() -> {
+            Event never = new Event();
+            Task<Object> worker = AsyncIO.createTask(() -> {
+                never.await();
+                return null;
+            }, "worker");
+            AsyncIO.createTask(() -> worker.await(), "parent");
+            ObjectName views = new ObjectName("org.asyncio4j:type=EventLoop,*");
+            while (ManagementFactory.getPlatformMBeanServer().queryNames(views, null).isEmpty()) {
+                AsyncIO.sleep(0.01); // registered off the loop thread, soon after the first run
+            }
+            System.out.println("ready");
+            AsyncIO.toThread(() -> System.in.read());
+        });
+    }
+}
