@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,6 +31,8 @@ import org.asyncio4j.combinators.ToThread;
 import org.asyncio4j.combinators.Wait;
 import org.asyncio4j.combinators.WaitFor;
 import org.asyncio4j.combinators.WaitResult;
+import org.asyncio4j.future.CheckedCallable;
+import org.asyncio4j.future.CheckedRunnable;
 import org.asyncio4j.future.Coroutine;
 import org.asyncio4j.future.Future;
 import org.asyncio4j.future.FutureCallGraph;
@@ -96,37 +97,45 @@ public final class AsyncIO {
      * Runs {@code main} on a new event loop and returns its result (asyncio's
      * {@code asyncio.run}): creates the loop, runs {@code main} as a task, then cancels the
      * tasks left over, waits for them, shuts the default executor down and closes the loop.
-     * Exceptions of {@code main} are rethrown unchanged. On the main thread, Ctrl-C cancels
-     * {@code main} and then throws {@link org.asyncio4j.process.KeyboardInterrupt}, as
-     * asyncio 3.11+ (see {@link Runner}).
+     * Exceptions of {@code main} are rethrown unchanged, and {@code throws E} declares its
+     * checked exception, inferred from the lambda ({@link CheckedCallable}), so a
+     * {@code catch} of it compiles. On the main thread, Ctrl-C cancels {@code main} and then
+     * throws {@link org.asyncio4j.process.KeyboardInterrupt}, as asyncio 3.11+ (see
+     * {@link Runner}).
      *
      * @param main the main coroutine
      * @param <T> the result type
+     * @param <E> the checked exception {@code main} may throw
      * @return what {@code main} returned
+     * @throws E what {@code main} threw
      * @throws IllegalStateException if a loop is already running on this thread
      */
-    public static <T> T run(Coroutine<T> main) {
+    public static <T, E extends Exception> T run(CheckedCallable<T, E> main) throws E {
         return run(main, false);
     }
 
     /**
-     * {@link #run(Coroutine)} for a main coroutine that returns nothing.
+     * {@link #run(CheckedCallable)} for a main coroutine that returns nothing.
      *
      * @param main the main coroutine
+     * @param <E> the checked exception {@code main} may throw
+     * @throws E what {@code main} threw
      */
-    public static void run(VoidCoroutine main) {
-        run(Coroutine.of(main), false);
+    public static <E extends Exception> void run(CheckedRunnable<E> main) throws E {
+        run(CheckedCallable.of(main), false);
     }
 
     /**
-     * {@link #run(Coroutine)}, with the loop in debug mode if {@code debug}.
+     * {@link #run(CheckedCallable)}, with the loop in debug mode if {@code debug}.
      *
      * @param main the main coroutine
      * @param debug whether to run the loop in debug mode
      * @param <T> the result type
+     * @param <E> the checked exception {@code main} may throw
      * @return what {@code main} returned
+     * @throws E what {@code main} threw
      */
-    public static <T> T run(Coroutine<T> main, boolean debug) {
+    public static <T, E extends Exception> T run(CheckedCallable<T, E> main, boolean debug) throws E {
         if (EventLoop.peekRunningLoop() != null) {
             throw new IllegalStateException("AsyncIO.run() cannot be called from a running event loop; "
                     + "inside a task, use createTask(...) and await it");
@@ -137,13 +146,15 @@ public final class AsyncIO {
     }
 
     /**
-     * {@link #run(Coroutine, boolean)} for a main coroutine that returns nothing.
+     * {@link #run(CheckedCallable, boolean)} for a main coroutine that returns nothing.
      *
      * @param main the main coroutine
      * @param debug whether to run the loop in debug mode
+     * @param <E> the checked exception {@code main} may throw
+     * @throws E what {@code main} threw
      */
-    public static void run(VoidCoroutine main, boolean debug) {
-        run(Coroutine.of(main), debug);
+    public static <E extends Exception> void run(CheckedRunnable<E> main, boolean debug) throws E {
+        run(CheckedCallable.of(main), debug);
     }
 
     // ---------------------------------------------------------------- sleeping
@@ -180,7 +191,27 @@ public final class AsyncIO {
      * @param delay how long
      */
     public static void sleep(Duration delay) {
-        Sleep.sleep(delay.toNanos() * 1e-9, null);
+        Sleep.sleep(seconds(delay, "delay"), null);
+    }
+
+    /**
+     * Suspending: {@link #sleep(double, Object)} with a {@link Duration}.
+     *
+     * @param delay how long
+     * @param result what to return
+     * @param <T> the result type
+     * @return {@code result}
+     */
+    public static <T> T sleep(Duration delay, T result) {
+        return Sleep.sleep(seconds(delay, "delay"), result);
+    }
+
+    /** A {@link Duration} in seconds, as the {@code double} overloads take (unlike {@code toNanos()}, never overflows). */
+    private static double seconds(Duration d, String name) {
+        if (d == null) {
+            throw new NullPointerException(name + " must not be null");
+        }
+        return d.getSeconds() + d.getNano() * 1e-9;
     }
 
     // ---------------------------------------------------------------- tasks
@@ -218,6 +249,20 @@ public final class AsyncIO {
      */
     public static <T> Task<T> createTask(Coroutine<T> coro, String name) {
         return EventLoop.getRunningLoop().createTask(coro, name);
+    }
+
+    /**
+     * {@link #createTask(Coroutine, String)} for a coroutine that returns nothing.
+     *
+     * @param coro the coroutine
+     * @param name the task's name
+     * @return the task
+     */
+    public static Task<Void> createTask(VoidCoroutine coro, String name) {
+        if (coro == null) {
+            throw new NullPointerException("coro must not be null");
+        }
+        return EventLoop.getRunningLoop().createTask(Coroutine.of(coro), name);
     }
 
     /**
@@ -280,7 +325,8 @@ public final class AsyncIO {
 
     /**
      * @return the coroutine engine of this JVM: {@code "continuation"} (the fast default,
-     *     needs {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}) or
+     *     needs {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} on the class path,
+     *     {@code =org.asyncio4j} on the module path) or
      *     {@code "virtual-thread"} (the fallback); no asyncio counterpart
      */
     public static String coroutineEngine() {
@@ -398,6 +444,22 @@ public final class AsyncIO {
     }
 
     /**
+     * {@link #runCoroutineThreadsafe(Coroutine, EventLoop)} for a coroutine that returns
+     * nothing: the returned future completes with {@code null}.
+     *
+     * @param coro the coroutine
+     * @param loop a loop running on another thread
+     * @return a future completed with the task's outcome
+     * @throws IllegalStateException if the loop is closed
+     */
+    public static CompletableFuture<Void> runCoroutineThreadsafe(VoidCoroutine coro, EventLoop loop) {
+        if (coro == null) {
+            throw new NullPointerException("coro and loop must not be null");
+        }
+        return runCoroutineThreadsafe(Coroutine.of(coro), loop);
+    }
+
+    /**
      * A future of the running loop that completes when {@code cf} does (asyncio's
      * {@code wrap_future}). Cancelling the returned future cancels {@code cf}; cancelling
      * {@code cf} cancels it.
@@ -489,6 +551,34 @@ public final class AsyncIO {
     }
 
     /**
+     * Suspending: {@link #wait(Collection, double, ReturnWhen)} with a {@link Duration}.
+     * Cancellation: as there; the futures keep running.
+     *
+     * @param futures futures or tasks of the running loop; not empty
+     * @param timeout how long
+     * @param returnWhen when to return
+     * @param <F> the future type
+     * @return the done and the pending futures
+     */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> futures, Duration timeout,
+            ReturnWhen returnWhen) {
+        return Wait.wait(futures, seconds(timeout, "timeout"), returnWhen);
+    }
+
+    /**
+     * Suspending: {@link #wait(Collection, double)} with a {@link Duration}.
+     * Cancellation: as there; the futures keep running.
+     *
+     * @param futures futures or tasks of the running loop; not empty
+     * @param timeout how long
+     * @param <F> the future type
+     * @return the done and the pending futures
+     */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> futures, Duration timeout) {
+        return Wait.wait(futures, seconds(timeout, "timeout"), ReturnWhen.ALL_COMPLETED);
+    }
+
+    /**
      * Suspending: {@link #wait(Collection, double, ReturnWhen)} without timeout.
      * Cancellation: as there; the futures keep running.
      *
@@ -543,7 +633,7 @@ public final class AsyncIO {
      * @return the future's result
      */
     public static <T> T waitFor(Future<T> fut, Duration timeout) {
-        return WaitFor.waitFor(fut, timeout.toNanos() * 1e-9);
+        return WaitFor.waitFor(fut, seconds(timeout, "timeout"));
     }
 
     /**
@@ -556,22 +646,54 @@ public final class AsyncIO {
      * @param coro the coroutine
      * @param timeout seconds; {@link Double#POSITIVE_INFINITY} for none; not NaN
      * @param <T> the result type
+     * @param <E> the checked exception {@code coro} may throw (see {@link CheckedCallable})
      * @return what {@code coro} returned
-     * @see WaitFor#waitFor(Coroutine, double)
+     * @throws E what {@code coro} threw, unchanged
+     * @see WaitFor#waitFor(CheckedCallable, double)
      */
-    public static <T> T waitFor(Coroutine<T> coro, double timeout) {
+    public static <T, E extends Exception> T waitFor(CheckedCallable<T, E> coro, double timeout) throws E {
         return WaitFor.waitFor(coro, timeout);
     }
 
     /**
-     * Suspending: {@link #waitFor(Coroutine, double)} for a coroutine that returns nothing.
-     * Cancellation: as there.
+     * Suspending: {@link #waitFor(CheckedCallable, double)} for a coroutine that returns
+     * nothing. Cancellation: as there.
      *
      * @param coro the coroutine
      * @param timeout seconds; {@link Double#POSITIVE_INFINITY} for none; not NaN
+     * @param <E> the checked exception {@code coro} may throw
+     * @throws E what {@code coro} threw, unchanged
      */
-    public static void waitFor(VoidCoroutine coro, double timeout) {
-        WaitFor.waitFor(Coroutine.of(coro), timeout);
+    public static <E extends Exception> void waitFor(CheckedRunnable<E> coro, double timeout) throws E {
+        WaitFor.waitFor(CheckedCallable.of(coro), timeout);
+    }
+
+    /**
+     * Suspending: {@link #waitFor(CheckedCallable, double)} with a {@link Duration}.
+     * Cancellation: as there.
+     *
+     * @param coro the coroutine
+     * @param timeout how long
+     * @param <T> the result type
+     * @param <E> the checked exception {@code coro} may throw
+     * @return what {@code coro} returned
+     * @throws E what {@code coro} threw, unchanged
+     */
+    public static <T, E extends Exception> T waitFor(CheckedCallable<T, E> coro, Duration timeout) throws E {
+        return WaitFor.waitFor(coro, seconds(timeout, "timeout"));
+    }
+
+    /**
+     * Suspending: {@link #waitFor(CheckedRunnable, double)} with a {@link Duration}.
+     * Cancellation: as there.
+     *
+     * @param coro the coroutine
+     * @param timeout how long
+     * @param <E> the checked exception {@code coro} may throw
+     * @throws E what {@code coro} threw, unchanged
+     */
+    public static <E extends Exception> void waitFor(CheckedRunnable<E> coro, Duration timeout) throws E {
+        WaitFor.waitFor(CheckedCallable.of(coro), seconds(timeout, "timeout"));
     }
 
     /**
@@ -606,6 +728,18 @@ public final class AsyncIO {
     }
 
     /**
+     * {@link #asCompleted(Collection, double)} with a {@link Duration}.
+     *
+     * @param futures futures or tasks of the running loop
+     * @param timeout how long, counted from now
+     * @param <F> the future type
+     * @return a one-shot iterable
+     */
+    public static <F extends Future<?>> AsCompleted<F> asCompleted(Collection<? extends F> futures, Duration timeout) {
+        return new AsCompleted<>(futures, seconds(timeout, "timeout"));
+    }
+
+    /**
      * A future that completes like {@code fut} but whose cancellation does not reach it
      * (asyncio's {@code asyncio.shield}): a task awaiting it can be cancelled while
      * {@code fut} runs on.
@@ -631,6 +765,19 @@ public final class AsyncIO {
     }
 
     /**
+     * {@link #shield(Coroutine)} for a coroutine that returns nothing.
+     *
+     * @param coro the coroutine
+     * @return the outer future, completed with {@code null}
+     */
+    public static Future<Void> shield(VoidCoroutine coro) {
+        if (coro == null) {
+            throw new NullPointerException("shield(): the coroutine must not be null");
+        }
+        return Shield.shield(Coroutine.of(coro));
+    }
+
+    /**
      * A deadline scope expiring {@code delay} seconds from now (asyncio's
      * {@code asyncio.timeout(delay)}); enter it with {@link Timeout#run}. Use this form
      * when the body needs the {@link Timeout} object ({@code reschedule}, {@code expired}).
@@ -652,7 +799,7 @@ public final class AsyncIO {
      * @return the scope, not yet entered
      */
     public static Timeout timeout(Duration delay) {
-        return Timeout.after(delay.toNanos() * 1e-9);
+        return Timeout.after(seconds(delay, "delay"));
     }
 
     /**
@@ -673,21 +820,53 @@ public final class AsyncIO {
      * @param delay seconds; {@link Double#POSITIVE_INFINITY} for none; not NaN
      * @param body the code under the deadline
      * @param <T> the result type
+     * @param <E> the checked exception {@code body} may throw (see {@link CheckedCallable})
      * @return what {@code body} returned
+     * @throws E what {@code body} threw, unchanged
      */
-    public static <T> T timeout(double delay, Coroutine<T> body) {
+    public static <T, E extends Exception> T timeout(double delay, CheckedCallable<T, E> body) throws E {
         return Timeout.after(delay).run(body);
     }
 
     /**
-     * Suspending: {@link #timeout(double, Coroutine)} for a body that returns nothing.
+     * Suspending: {@link #timeout(double, CheckedCallable)} for a body that returns nothing.
      * Cancellation: as there.
      *
      * @param delay seconds; {@link Double#POSITIVE_INFINITY} for none; not NaN
      * @param body the code under the deadline
+     * @param <E> the checked exception {@code body} may throw
+     * @throws E what {@code body} threw, unchanged
      */
-    public static void timeout(double delay, VoidCoroutine body) {
+    public static <E extends Exception> void timeout(double delay, CheckedRunnable<E> body) throws E {
         Timeout.after(delay).run(body);
+    }
+
+    /**
+     * Suspending: {@link #timeout(double, CheckedCallable)} with a {@link Duration}.
+     * Cancellation: as there.
+     *
+     * @param delay how long
+     * @param body the code under the deadline
+     * @param <T> the result type
+     * @param <E> the checked exception {@code body} may throw
+     * @return what {@code body} returned
+     * @throws E what {@code body} threw, unchanged
+     */
+    public static <T, E extends Exception> T timeout(Duration delay, CheckedCallable<T, E> body) throws E {
+        return Timeout.after(seconds(delay, "delay")).run(body);
+    }
+
+    /**
+     * Suspending: {@link #timeout(double, CheckedRunnable)} with a {@link Duration}.
+     * Cancellation: as there.
+     *
+     * @param delay how long
+     * @param body the code under the deadline
+     * @param <E> the checked exception {@code body} may throw
+     * @throws E what {@code body} threw, unchanged
+     */
+    public static <E extends Exception> void timeout(Duration delay, CheckedRunnable<E> body) throws E {
+        Timeout.after(seconds(delay, "delay")).run(body);
     }
 
     /**
@@ -703,26 +882,30 @@ public final class AsyncIO {
     }
 
     /**
-     * Suspending: {@link #timeout(double, Coroutine)} with a deadline in loop time
+     * Suspending: {@link #timeout(double, CheckedCallable)} with a deadline in loop time
      * (asyncio's {@code async with asyncio.timeout_at(when): ...}). Cancellation: as there.
      *
      * @param when a loop time; {@link Double#POSITIVE_INFINITY} for none; not NaN
      * @param body the code under the deadline
      * @param <T> the result type
+     * @param <E> the checked exception {@code body} may throw
      * @return what {@code body} returned
+     * @throws E what {@code body} threw, unchanged
      */
-    public static <T> T timeoutAt(double when, Coroutine<T> body) {
+    public static <T, E extends Exception> T timeoutAt(double when, CheckedCallable<T, E> body) throws E {
         return new Timeout(when).run(body);
     }
 
     /**
-     * Suspending: {@link #timeoutAt(double, Coroutine)} for a body that returns nothing.
+     * Suspending: {@link #timeoutAt(double, CheckedCallable)} for a body that returns nothing.
      * Cancellation: as there.
      *
      * @param when a loop time; {@link Double#POSITIVE_INFINITY} for none; not NaN
      * @param body the code under the deadline
+     * @param <E> the checked exception {@code body} may throw
+     * @throws E what {@code body} threw, unchanged
      */
-    public static void timeoutAt(double when, VoidCoroutine body) {
+    public static <E extends Exception> void timeoutAt(double when, CheckedRunnable<E> body) throws E {
         new Timeout(when).run(body);
     }
 
@@ -759,20 +942,24 @@ public final class AsyncIO {
      *
      * @param fn the blocking call
      * @param <T> the result type
-     * @return what {@code fn} returned; its exception is rethrown unchanged
+     * @param <E> the checked exception {@code fn} may throw (see {@link CheckedCallable})
+     * @return what {@code fn} returned
+     * @throws E what {@code fn} threw, unchanged
      * @see ToThread
      */
-    public static <T> T toThread(Callable<T> fn) {
+    public static <T, E extends Exception> T toThread(CheckedCallable<T, E> fn) throws E {
         return ToThread.toThread(fn);
     }
 
     /**
-     * Suspending: {@link #toThread(Callable)} for a call without a result. Cancellation: as
-     * there; a started call runs to its end.
+     * Suspending: {@link #toThread(CheckedCallable)} for a call without a result.
+     * Cancellation: as there; a started call runs to its end.
      *
      * @param fn the blocking call
+     * @param <E> the checked exception {@code fn} may throw
+     * @throws E what {@code fn} threw, unchanged
      */
-    public static void toThread(Runnable fn) {
+    public static <E extends Exception> void toThread(CheckedRunnable<E> fn) throws E {
         ToThread.toThread(fn);
     }
 

@@ -6,11 +6,11 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.asyncio4j.combinators.Gather;
 import org.asyncio4j.future.CancelledError;
+import org.asyncio4j.future.CheckedCallable;
+import org.asyncio4j.future.CheckedRunnable;
 import org.asyncio4j.future.Context;
-import org.asyncio4j.future.Coroutine;
 import org.asyncio4j.future.Sneaky;
 import org.asyncio4j.future.Task;
-import org.asyncio4j.future.VoidCoroutine;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.loop.ExceptionContext;
 import org.asyncio4j.process.KeyboardInterrupt;
@@ -73,37 +73,45 @@ public final class Runner implements AutoCloseable {
 
     /**
      * Runs {@code coro} as a task on the runner's loop until it is done, and returns its
-     * result or rethrows its exception unchanged.
+     * result or rethrows its exception unchanged. {@code throws E} is the coroutine's own
+     * checked exception, inferred from the lambda ({@link CheckedCallable}), so a
+     * {@code catch} of it compiles.
      *
      * @param coro the coroutine
      * @param <T> the result type
+     * @param <E> the checked exception the coroutine may throw
      * @return its result
+     * @throws E what the coroutine threw
      * @throws IllegalStateException if the runner is closed, or a loop is already running on
      *     this thread (inside a task, create a task and await it instead)
      * @throws KeyboardInterrupt if Ctrl-C cancelled the task (see the class comment)
      */
-    public <T> T run(Coroutine<T> coro) {
+    public <T, E extends Exception> T run(CheckedCallable<T, E> coro) throws E {
         return run(coro, null);
     }
 
     /**
-     * Runs a coroutine that returns nothing; see {@link #run(Coroutine)}.
+     * Runs a coroutine that returns nothing; see {@link #run(CheckedCallable)}.
      *
      * @param coro the coroutine
+     * @param <E> the checked exception the coroutine may throw
+     * @throws E what the coroutine threw
      */
-    public void run(VoidCoroutine coro) {
-        run(Coroutine.of(coro), null);
+    public <E extends Exception> void run(CheckedRunnable<E> coro) throws E {
+        run(CheckedCallable.of(coro), null);
     }
 
     /**
-     * Runs {@code coro} in {@code context}; see {@link #run(Coroutine)}.
+     * Runs {@code coro} in {@code context}; see {@link #run(CheckedCallable)}.
      *
      * @param coro the coroutine
      * @param context the context for the task, or {@code null} for a copy of the current one
      * @param <T> the result type
+     * @param <E> the checked exception the coroutine may throw
      * @return its result
+     * @throws E what the coroutine threw
      */
-    public <T> T run(Coroutine<T> coro, Context context) {
+    public <T, E extends Exception> T run(CheckedCallable<T, E> coro, Context context) throws E {
         if (coro == null) {
             throw new NullPointerException("coro must not be null");
         }
@@ -113,7 +121,7 @@ public final class Runner implements AutoCloseable {
         }
         EventLoop l = getLoop();
         Context ctx = context != null ? context : Context.copyContext();
-        Task<T> task = l.createTask(coro, null, ctx);
+        Task<T> task = l.createTask(coro::call, null, ctx);
         MainTaskInterrupt ctrlC = MainTaskInterrupt.install(l, task);
         try {
             return onLoopThread(() -> l.runUntilComplete(task));

@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -21,12 +23,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.asyncio4j.combinators.WaitResult;
 import org.asyncio4j.future.CancelledError;
 import org.asyncio4j.future.Coroutine;
 import org.asyncio4j.future.Future;
 import org.asyncio4j.future.Task;
+import org.asyncio4j.future.TimeoutError;
+import org.asyncio4j.future.VoidCoroutine;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.loop.ExceptionContext;
+import org.asyncio4j.testing.VirtualTimeLoop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -347,7 +353,8 @@ class AsyncIOTest {
         EventLoop loop = new EventLoop();
         loop.close();
         assertThrowsWith(IllegalStateException.class, () -> AsyncIO.runCoroutineThreadsafe(() -> 1, loop), "closed");
-        assertThrowsWith(NullPointerException.class, () -> AsyncIO.runCoroutineThreadsafe(null, loop), "coro");
+        assertThrowsWith(NullPointerException.class, () -> AsyncIO.runCoroutineThreadsafe((Coroutine<Integer>) null, loop), "coro");
+        assertThrowsWith(NullPointerException.class, () -> AsyncIO.runCoroutineThreadsafe((VoidCoroutine) null, loop), "coro");
     }
 
     @Test
@@ -403,5 +410,88 @@ class AsyncIOTest {
     @Test
     void wrapFutureOutsideALoopFails() {
         assertThrowsWith(IllegalStateException.class, () -> AsyncIO.wrapFuture(new CompletableFuture<>()), "no running event loop");
+    }
+
+    // ---------------------------------------------------------------- shapes: void bodies and Durations
+
+    @Test
+    void theVoidCoroutineOverloadsMakeTasksOfNull() throws Exception {
+        AtomicReference<String> seen = new AtomicReference<>();
+        AsyncIO.run(() -> {
+            Task<Void> named = AsyncIO.createTask(() -> {
+                seen.set(AsyncIO.currentTask().getName());
+            }, "named");
+            assertNull(named.await());
+            Future<Void> shielded = AsyncIO.shield(() -> {
+                AsyncIO.sleep(0);
+            });
+            assertNull(shielded.await());
+        });
+        assertEquals("named", seen.get());
+        List<Thread> threads = new ArrayList<>();
+        EventLoop loop = loopOnAnotherThread(threads);
+        try {
+            AtomicBoolean ran = new AtomicBoolean();
+            CompletableFuture<Void> cf = AsyncIO.runCoroutineThreadsafe(() -> {
+                AsyncIO.sleep(0);
+                ran.set(AsyncIO.getRunningLoop() == loop);
+            }, loop);
+            assertNull(cf.get(10, TimeUnit.SECONDS));
+            assertTrue(ran.get());
+        } finally {
+            stopAndClose(loop, threads);
+        }
+    }
+
+    @Test
+    void runInExecutorTakesABodyWithoutResultThatThrowsACheckedException() {
+        IOException failure = new IOException("from the executor");
+        AsyncIO.run(() -> {
+            Future<Void> f = AsyncIO.getRunningLoop().runInExecutor(null, () -> {
+                throw failure;
+            });
+            assertSame(failure, caught(f::await));
+        });
+    }
+
+    @Test
+    void everyTimeoutInSecondsAlsoTakesADuration() {
+        VirtualTimeLoop.runMain(() -> {
+            EventLoop loop = AsyncIO.getRunningLoop();
+            assertEquals("r", AsyncIO.sleep(Duration.ofMillis(1500), "r"));
+            assertEquals(1.5, loop.time());
+            assertEquals("in time", AsyncIO.timeout(Duration.ofSeconds(2), () -> AsyncIO.sleep(1, "in time")));
+            assertError(TimeoutError.class, caught(() -> AsyncIO.timeout(Duration.ofSeconds(1), () -> {
+                AsyncIO.sleep(2);
+            })));
+            assertEquals("in time", AsyncIO.waitFor(() -> AsyncIO.sleep(1, "in time"), Duration.ofSeconds(2)));
+            assertError(TimeoutError.class, caught(() -> AsyncIO.waitFor(() -> {
+                AsyncIO.sleep(2);
+            }, Duration.ofSeconds(1))));
+            Task<String> slow = AsyncIO.createTask(() -> AsyncIO.sleep(10, "slow"));
+            Task<String> fast = AsyncIO.createTask(() -> AsyncIO.sleep(1, "fast"));
+            WaitResult<Task<String>> r = AsyncIO.wait(List.of(slow, fast), Duration.ofSeconds(2));
+            assertEquals(Set.of(fast), r.done());
+            assertEquals(Set.of(slow), r.pending());
+            r = AsyncIO.wait(List.of(slow), Duration.ofSeconds(1), AsyncIO.FIRST_COMPLETED);
+            assertEquals(Set.of(slow), r.pending());
+            double start = loop.time();
+            assertError(TimeoutError.class, caught(() -> {
+                for (Task<String> t : AsyncIO.asCompleted(List.of(slow), Duration.ofSeconds(1))) {
+                    fail("yielded " + t);
+                }
+            }));
+            assertEquals(start + 1, loop.time(), 1e-9);
+            slow.cancel();
+        });
+    }
+
+    @Test
+    void aNullDurationIsRejectedNamingTheParameter() {
+        VirtualTimeLoop.runMain(() -> {
+            assertThrowsWith(NullPointerException.class, () -> AsyncIO.sleep((Duration) null), "delay");
+            assertThrowsWith(NullPointerException.class, () -> AsyncIO.waitFor(() -> 1, (Duration) null), "timeout");
+            assertThrowsWith(NullPointerException.class, () -> AsyncIO.timeout((Duration) null), "delay");
+        });
     }
 }

@@ -59,7 +59,7 @@ class ForeignThreadTest {
     }
 
     @Test
-    void eventSetFromAnotherThreadChangesNothingAndTheThreadsafeRetryWakesTheWaiter() {
+    void eventSetFromAnotherThreadChangesNothingAndTheThreadsafeRetryWakesTheWaiter() throws InterruptedException {
         AsyncIO.run(() -> {
             Event event = new Event();
             Task<Void> waiter = AsyncIO.createTask(event::await);

@@ -2,11 +2,11 @@ package org.asyncio4j.combinators;
 
 import java.util.Locale;
 import org.asyncio4j.future.CancelledError;
-import org.asyncio4j.future.Coroutine;
+import org.asyncio4j.future.CheckedCallable;
+import org.asyncio4j.future.CheckedRunnable;
 import org.asyncio4j.future.Sneaky;
 import org.asyncio4j.future.Task;
 import org.asyncio4j.future.TimeoutError;
-import org.asyncio4j.future.VoidCoroutine;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.loop.Handle;
 
@@ -37,7 +37,7 @@ import org.asyncio4j.loop.Handle;
  * {@code close()} cannot do that: when the body of a try-with-resources throws, an
  * exception from {@code close()} is only attached to it as suppressed, so the caller would
  * see {@link CancelledError}, and a cancellation that the scope caused would escape as if
- * the task had been cancelled from outside. {@link #run(Coroutine)} sees the body's
+ * the task had been cancelled from outside. {@link #run(CheckedCallable)} sees the body's
  * exception and can replace it, so it keeps asyncio's semantics exactly.
  *
  * <h2>Semantics (Python 3.11+)</h2>
@@ -101,7 +101,7 @@ public final class Timeout {
     /**
      * A scope that expires at loop time {@code when} (asyncio's {@code Timeout(when)}; most
      * code calls {@code AsyncIO.timeoutAt(when)} or {@code AsyncIO.timeout(delay)}). Nothing
-     * is scheduled until the scope is {@linkplain #run(Coroutine) run}.
+     * is scheduled until the scope is {@linkplain #run(CheckedCallable) run}.
      *
      * @param when the deadline in loop time; {@link Double#POSITIVE_INFINITY} for none; a
      *     time already past expires at the next loop iteration after entry
@@ -185,6 +185,8 @@ public final class Timeout {
     /**
      * Suspending: enters the scope, runs {@code body} in the current task, leaves the scope
      * and returns what the body returned (asyncio's {@code async with timeout: ...}).
+     * {@code throws E} is the body's own checked exception, inferred from the lambda
+     * ({@link CheckedCallable}), so a {@code catch} of it compiles.
      *
      * <p>Cancellation: a cancellation of the task from outside reaches the body at its
      * current await and propagates out of this call as {@link CancelledError}, never as
@@ -193,13 +195,15 @@ public final class Timeout {
      *
      * @param body the code under the deadline
      * @param <T> the result type
+     * @param <E> the checked exception the body may throw
      * @return what {@code body} returned
+     * @throws E what the body threw, unchanged
      * @throws TimeoutError if the deadline passed and the body ended with the
      *     {@code CancelledError} the scope caused
      * @throws IllegalStateException if the scope was entered before (a {@code Timeout} is
      *     used once), or this is not called inside a task
      */
-    public <T> T run(Coroutine<T> body) {
+    public <T, E extends Exception> T run(CheckedCallable<T, E> body) throws E {
         if (body == null) {
             throw new NullPointerException("body must not be null");
         }
@@ -215,19 +219,21 @@ public final class Timeout {
     }
 
     /**
-     * Suspending: {@link #run(Coroutine)} for a body that returns nothing.
+     * Suspending: {@link #run(CheckedCallable)} for a body that returns nothing.
      *
-     * <p>Cancellation: as for {@link #run(Coroutine)}.
+     * <p>Cancellation: as for {@link #run(CheckedCallable)}.
      *
      * @param body the code under the deadline
+     * @param <E> the checked exception the body may throw
+     * @throws E what the body threw, unchanged
      * @throws TimeoutError if the deadline passed and the body ended with the
      *     {@code CancelledError} the scope caused
      */
-    public void run(VoidCoroutine body) {
+    public <E extends Exception> void run(CheckedRunnable<E> body) throws E {
         if (body == null) {
             throw new NullPointerException("body must not be null");
         }
-        run(Coroutine.of(body));
+        run(CheckedCallable.of(body));
     }
 
     private void enter() {

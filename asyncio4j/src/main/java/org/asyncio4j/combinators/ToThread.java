@@ -1,7 +1,8 @@
 package org.asyncio4j.combinators;
 
-import java.util.concurrent.Callable;
 import org.asyncio4j.future.CancelledError;
+import org.asyncio4j.future.CheckedCallable;
+import org.asyncio4j.future.CheckedRunnable;
 import org.asyncio4j.future.Context;
 import org.asyncio4j.loop.EventLoop;
 
@@ -27,7 +28,9 @@ public final class ToThread {
 
     /**
      * Suspending: runs {@code fn} on a virtual thread, in a copy of the current context,
-     * and returns its result (asyncio's {@code asyncio.to_thread(func)}).
+     * and returns its result (asyncio's {@code asyncio.to_thread(func)}). {@code throws E}
+     * is {@code fn}'s own checked exception, inferred from the lambda, so a {@code catch}
+     * of it compiles (see {@link CheckedCallable}).
      *
      * <p>Cancellation: {@link CancelledError} is raised here at once, but a call that has
      * started runs on to its end (threads are never interrupted: an interrupt would close
@@ -36,33 +39,34 @@ public final class ToThread {
      *
      * @param fn the blocking call
      * @param <T> the result type
-     * @return what {@code fn} returned; its exception is rethrown unchanged
+     * @param <E> the checked exception {@code fn} may throw
+     * @return what {@code fn} returned
+     * @throws E what {@code fn} threw, unchanged
      * @throws IllegalStateException if called outside a task, or the loop's default executor
      *     was shut down
      */
-    public static <T> T toThread(Callable<T> fn) {
+    public static <T, E extends Exception> T toThread(CheckedCallable<T, E> fn) throws E {
         if (fn == null) {
             throw new NullPointerException("fn must not be null");
         }
         Checks.currentTask("toThread()");
         Context ctx = Context.copyContext();
-        return EventLoop.getRunningLoop().runInExecutor(null, () -> ctx.call(fn)).await();
+        return EventLoop.getRunningLoop().runInExecutor(null, () -> ctx.call(fn::call)).await();
     }
 
     /**
-     * Suspending: {@link #toThread(Callable)} for a call without a result.
+     * Suspending: {@link #toThread(CheckedCallable)} for a call without a result.
      *
-     * <p>Cancellation: as for {@link #toThread(Callable)}: a started call runs to its end.
+     * <p>Cancellation: as for {@link #toThread(CheckedCallable)}: a started call runs to its end.
      *
      * @param fn the blocking call
+     * @param <E> the checked exception {@code fn} may throw
+     * @throws E what {@code fn} threw, unchanged
      */
-    public static void toThread(Runnable fn) {
+    public static <E extends Exception> void toThread(CheckedRunnable<E> fn) throws E {
         if (fn == null) {
             throw new NullPointerException("fn must not be null");
         }
-        toThread(() -> {
-            fn.run();
-            return null;
-        });
+        toThread(CheckedCallable.of(fn));
     }
 }

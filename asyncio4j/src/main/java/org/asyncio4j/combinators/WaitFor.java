@@ -2,9 +2,8 @@ package org.asyncio4j.combinators;
 
 import java.util.function.Consumer;
 import org.asyncio4j.future.CancelledError;
-import org.asyncio4j.future.Coroutine;
+import org.asyncio4j.future.CheckedCallable;
 import org.asyncio4j.future.Future;
-import org.asyncio4j.future.Sneaky;
 import org.asyncio4j.future.TimeoutError;
 import org.asyncio4j.loop.EventLoop;
 
@@ -100,27 +99,25 @@ public final class WaitFor {
      * @param coro the coroutine
      * @param timeout seconds; {@link Double#POSITIVE_INFINITY} for none
      * @param <T> the result type
+     * @param <E> the checked exception the coroutine may throw (see {@link CheckedCallable})
      * @return what {@code coro} returned
+     * @throws E what the coroutine threw, unchanged
      * @throws TimeoutError if the deadline passed and the coroutine ended with the resulting
      *     {@code CancelledError}
      * @throws IllegalArgumentException if {@code timeout} is NaN
      * @throws IllegalStateException if called outside a task
      */
-    public static <T> T waitFor(Coroutine<T> coro, double timeout) {
+    public static <T, E extends Exception> T waitFor(CheckedCallable<T, E> coro, double timeout) throws E {
         if (coro == null) {
             throw new NullPointerException("coro must not be null");
         }
         Checks.seconds(timeout, "timeout");
         Checks.currentTask("waitFor()");
         if (timeout == Double.POSITIVE_INFINITY) {
-            try {
-                return coro.call();
-            } catch (Exception e) {
-                throw Sneaky.rethrow(e);
-            }
+            return coro.call();
         }
         if (timeout <= 0) {
-            return expiredAlready(EventLoop.getRunningLoop().createTask(coro));
+            return expiredAlready(EventLoop.getRunningLoop().createTask(coro::call));
         }
         return Timeout.after(timeout).run(coro);
     }

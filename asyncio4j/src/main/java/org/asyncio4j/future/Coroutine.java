@@ -17,17 +17,24 @@ package org.asyncio4j.future;
  * String s = AsyncIO.run(hello);
  * }</pre>
  *
+ * <p>A coroutine may throw any exception; the compiler does not track which. The methods
+ * that run a body themselves and return its outcome ({@code AsyncIO.run},
+ * {@code timeout}, {@code waitFor}, ...) take a {@link CheckedCallable} instead, the same
+ * lambda with its checked exception type inferred, and declare that type. A
+ * {@code Coroutine} is a {@code CheckedCallable<T, Exception>}.
+ *
  * @param <T> the result type
  * @see VoidCoroutine for a body that returns nothing
  */
 @FunctionalInterface
-public interface Coroutine<T> {
+public interface Coroutine<T> extends CheckedCallable<T, Exception> {
     /**
      * Runs the body; called once, by the task that drives it.
      *
      * @return the task's result
      * @throws Exception any failure, which becomes the task's exception unchanged
      */
+    @Override
     T call() throws Exception;
 
     /**

@@ -495,6 +495,14 @@ public class Future<T> {
      * cancels this one (on the loop's thread, through
      * {@link EventLoop#callSoonThreadsafe}). It may be used from any thread.
      *
+     * <p>Which thread runs dependent stages: this future completes on the loop's thread,
+     * so a stage added with a non-{@code Async} method ({@code thenApply},
+     * {@code whenComplete}, ...) before completion runs on the loop's
+     * thread, inside the loop, where blocking stalls every task; one added after
+     * completion runs on the thread that adds it. To leave the loop's thread, use the
+     * {@code *Async} variants ({@code thenApplyAsync(fn)} runs on the common pool,
+     * {@code thenApplyAsync(fn, executor)} on {@code executor}).
+     *
      * @return the chained CompletableFuture
      */
     public final CompletableFuture<T> toCompletableFuture() {

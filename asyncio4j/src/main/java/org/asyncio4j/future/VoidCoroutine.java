@@ -6,14 +6,17 @@ package org.asyncio4j.future;
  *
  * <p>Every API that takes a {@link Coroutine} has an overload for this type, the way
  * {@code ExecutorService.submit} takes both {@code Callable} and {@code Runnable}: a block
- * lambda without a {@code return} picks this one.
+ * lambda without a {@code return} picks this one. A {@code VoidCoroutine} is a
+ * {@code CheckedRunnable<Exception>}; see {@link Coroutine} for where the
+ * checked form is taken.
  */
 @FunctionalInterface
-public interface VoidCoroutine {
+public interface VoidCoroutine extends CheckedRunnable<Exception> {
     /**
      * Runs the body.
      *
      * @throws Exception any failure, which becomes the task's exception unchanged
      */
+    @Override
     void run() throws Exception;
 }

@@ -25,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.asyncio4j.future.CheckedCallable;
+import org.asyncio4j.future.CheckedRunnable;
 import org.asyncio4j.future.Context;
 import org.asyncio4j.future.Coroutine;
 import org.asyncio4j.future.Future;
@@ -1054,20 +1056,18 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Like {@link #runInExecutor(Executor, Callable)} for a call without a result.
+     * Like {@link #runInExecutor(Executor, Callable)} for a call without a result, which may
+     * throw a checked exception (it surfaces, undeclared, where the future is awaited).
      *
      * @param executor where to run, or {@code null} for the default executor
      * @param fn the blocking call
      * @return a future of this loop completed with {@code null} when {@code fn} returns
      */
-    public Future<Void> runInExecutor(Executor executor, Runnable fn) {
+    public Future<Void> runInExecutor(Executor executor, CheckedRunnable<?> fn) {
         if (fn == null) {
             throw new NullPointerException("fn must not be null");
         }
-        return runInExecutor(executor, () -> {
-            fn.run();
-            return null;
-        });
+        return runInExecutor(executor, CheckedCallable.of(fn)::call);
     }
 
     private static <T> void copyOutcome(FutureTask<T> job, Future<T> target) {

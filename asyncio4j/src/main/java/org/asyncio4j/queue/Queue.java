@@ -144,11 +144,12 @@ public class Queue<T> {
      */
     public final void put(T item) {
         putters.checkCanPark("Queue.put()");
-        while (maxsize > 0 && size >= maxsize) {
-            if (shutdown) {
-                throw shutDown("put()");
-            }
+        while (!shutdown && maxsize > 0 && size >= maxsize) {
             putters.park();
+        }
+        if (shutdown) {
+            // checked here, not left to putNowait: the error names the call the user made
+            throw shutDown("put()");
         }
         putNowait(item);
     }

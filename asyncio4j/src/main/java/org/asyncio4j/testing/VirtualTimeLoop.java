@@ -2,8 +2,8 @@ package org.asyncio4j.testing;
 
 import java.time.Duration;
 import org.asyncio4j.Runner;
-import org.asyncio4j.future.Coroutine;
-import org.asyncio4j.future.VoidCoroutine;
+import org.asyncio4j.future.CheckedCallable;
+import org.asyncio4j.future.CheckedRunnable;
 import org.asyncio4j.loop.EventLoop;
 
 /**
@@ -71,22 +71,26 @@ public final class VirtualTimeLoop implements AutoCloseable {
      *
      * @param main the main coroutine
      * @param <T> the result type
-     * @return what {@code main} returned; its exception is rethrown unchanged
+     * @param <E> the checked exception {@code main} may throw (see {@link CheckedCallable})
+     * @return what {@code main} returned
+     * @throws E what {@code main} threw, unchanged
      * @throws IllegalStateException if a loop is already running on this thread
      */
-    public static <T> T runMain(Coroutine<T> main) {
+    public static <T, E extends Exception> T runMain(CheckedCallable<T, E> main) throws E {
         try (VirtualTimeLoop vt = new VirtualTimeLoop()) {
             return vt.run(main);
         }
     }
 
     /**
-     * {@link #runMain(Coroutine)} for a main coroutine that returns nothing.
+     * {@link #runMain(CheckedCallable)} for a main coroutine that returns nothing.
      *
      * @param main the main coroutine
+     * @param <E> the checked exception {@code main} may throw
+     * @throws E what {@code main} threw, unchanged
      */
-    public static void runMain(VoidCoroutine main) {
-        runMain(Coroutine.of(main));
+    public static <E extends Exception> void runMain(CheckedRunnable<E> main) throws E {
+        runMain(CheckedCallable.of(main));
     }
 
     /** @return the loop */
@@ -111,11 +115,13 @@ public final class VirtualTimeLoop implements AutoCloseable {
      *
      * @param main the coroutine
      * @param <T> the result type
-     * @return what {@code main} returned; its exception is rethrown unchanged
+     * @param <E> the checked exception {@code main} may throw
+     * @return what {@code main} returned
+     * @throws E what {@code main} threw, unchanged
      * @throws IllegalStateException if the loop is closed or running, or another loop runs on
      *     this thread
      */
-    public <T> T run(Coroutine<T> main) {
+    public <T, E extends Exception> T run(CheckedCallable<T, E> main) throws E {
         if (main == null) {
             throw new NullPointerException("main must not be null");
         }
@@ -123,12 +129,14 @@ public final class VirtualTimeLoop implements AutoCloseable {
     }
 
     /**
-     * {@link #run(Coroutine)} for a coroutine that returns nothing.
+     * {@link #run(CheckedCallable)} for a coroutine that returns nothing.
      *
      * @param main the coroutine
+     * @param <E> the checked exception {@code main} may throw
+     * @throws E what {@code main} threw, unchanged
      */
-    public void run(VoidCoroutine main) {
-        run(Coroutine.of(main));
+    public <E extends Exception> void run(CheckedRunnable<E> main) throws E {
+        run(CheckedCallable.of(main));
     }
 
     /**

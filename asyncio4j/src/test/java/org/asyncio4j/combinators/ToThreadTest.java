@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.asyncio4j.AsyncIO;
 import org.asyncio4j.future.CancelledError;
+import org.asyncio4j.future.CheckedCallable;
 import org.asyncio4j.future.ContextVar;
 import org.asyncio4j.future.Task;
 import org.asyncio4j.testing.VirtualTimeLoop;
@@ -56,7 +56,7 @@ class ToThreadTest {
     }
 
     @Test
-    void theLoopKeepsRunningTasksWhileTheCallBlocks() {
+    void theLoopKeepsRunningTasksWhileTheCallBlocks() throws InterruptedException {
         CountDownLatch released = new CountDownLatch(1);
         String r = AsyncIO.run(() -> {
             // this task runs while the thread below is blocked, and releases it
@@ -70,13 +70,13 @@ class ToThreadTest {
     }
 
     @Test
-    void cancellationIsRaisedAtOnceWhileTheCallRunsToItsEnd() {
+    void cancellationIsRaisedAtOnceWhileTheCallRunsToItsEnd() throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
         AtomicBoolean ranToTheEnd = new AtomicBoolean();
         AsyncIO.run(() -> {
-            Callable<String> blocking = () -> {
+            CheckedCallable<String, InterruptedException> blocking = () -> {
                 started.countDown();
                 go.await(30, TimeUnit.SECONDS);
                 ranToTheEnd.set(true);
@@ -103,7 +103,7 @@ class ToThreadTest {
     }
 
     @Test
-    void onAVirtualTimeLoopTheClockStandsStillWhileTheThreadWorks() {
+    void onAVirtualTimeLoopTheClockStandsStillWhileTheThreadWorks() throws InterruptedException {
         double[] time = new double[1];
         VirtualTimeLoop.runMain(() -> {
             AsyncIO.toThread(() -> {
@@ -119,7 +119,7 @@ class ToThreadTest {
     void callingItOutsideATaskOrWithNullIsAnError() {
         assertThrowsWith(IllegalStateException.class, () -> AsyncIO.toThread(() -> 1), "toThread()", "inside a task");
         AsyncIO.run(() -> {
-            assertThrowsWith(NullPointerException.class, () -> AsyncIO.toThread((Callable<String>) null), "fn");
+            assertThrowsWith(NullPointerException.class, () -> AsyncIO.toThread((CheckedCallable<String, RuntimeException>) null), "fn");
         });
     }
 }

@@ -157,7 +157,7 @@ class TaskDumpTest {
     }
 
     @Test
-    void theTreeShowsWhoAwaitsWhomWithFrames() {
+    void theTreeShowsWhoAwaitsWhomWithFrames() throws Exception {
         AsyncIO.run(() -> {
             Event e = new Event();
             Task<Object> leaf = AsyncIO.createTask(() -> {

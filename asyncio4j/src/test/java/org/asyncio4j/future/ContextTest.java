@@ -141,7 +141,7 @@ class ContextTest {
     void runnerRunUsesTheGivenContext() {
         Context ctx = new Context();
         try (Runner runner = new Runner()) {
-            runner.run(Coroutine.of(() -> VAR.set("into ctx")), ctx);
+            runner.run(CheckedCallable.of(() -> VAR.set("into ctx")), ctx);
         }
         assertEquals("into ctx", ctx.get(VAR, null));
     }

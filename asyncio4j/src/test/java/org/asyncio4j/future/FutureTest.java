@@ -316,7 +316,7 @@ class FutureTest extends LoopFixture {
      * task waiting on it can still be woken the right way (through callSoonThreadsafe).
      */
     @Test
-    void touchingAFutureFromAnotherThreadWhileTheLoopRunsFailsAndLeavesItIntact() {
+    void touchingAFutureFromAnotherThreadWhileTheLoopRunsFailsAndLeavesItIntact() throws InterruptedException {
         String r = AsyncIO.run(() -> {
             EventLoop l = AsyncIO.getRunningLoop();
             Future<String> f = l.createFuture();

@@ -298,7 +298,7 @@ class IoReadinessTest {
     }
 
     @Test
-    void closingARegisteredChannelLetsTheLoopGoOn() {
+    void closingARegisteredChannelLetsTheLoopGoOn() throws IOException {
         AsyncIO.run(() -> {
             EventLoop loop = AsyncIO.getRunningLoop();
             loop.addReader(pipe.source(), () -> { });

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.asyncio4j.AsyncIO;
 import org.asyncio4j.future.CancelledError;
+import org.asyncio4j.future.CheckedRunnable;
 import org.asyncio4j.future.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,7 +50,7 @@ class RunInExecutorTest {
     @Test
     void aRunnableGivesNull() {
         AtomicBoolean ran = new AtomicBoolean();
-        Object result = AsyncIO.run(() -> AsyncIO.getRunningLoop().runInExecutor(null, (Runnable) () -> ran.set(true)).await());
+        Object result = AsyncIO.run(() -> AsyncIO.getRunningLoop().runInExecutor(null, () -> ran.set(true)).await());
         assertNull(result);
         assertTrue(ran.get());
     }
@@ -180,7 +181,7 @@ class RunInExecutorTest {
         AtomicBoolean finished = new AtomicBoolean();
         AsyncIO.run(() -> {
             EventLoop loop = AsyncIO.getRunningLoop();
-            Future<Void> f = loop.runInExecutor(null, (Runnable) () -> {
+            Future<Void> f = loop.runInExecutor(null, () -> {
                 started.countDown();
                 try {
                     release.await();
@@ -189,7 +190,7 @@ class RunInExecutorTest {
                 }
                 finished.set(true);
             });
-            loop.runInExecutor(null, (Runnable) () -> {
+            loop.runInExecutor(null, () -> {
                 try {
                     started.await();
                 } catch (InterruptedException e) {
@@ -261,7 +262,7 @@ class RunInExecutorTest {
         AsyncIO.run(() -> {
             EventLoop loop = AsyncIO.getRunningLoop();
             assertThrowsWith(NullPointerException.class, () -> loop.runInExecutor(null, (Callable<Object>) null), "fn");
-            assertThrowsWith(NullPointerException.class, () -> loop.runInExecutor(null, (Runnable) null), "fn");
+            assertThrowsWith(NullPointerException.class, () -> loop.runInExecutor(null, (CheckedRunnable<?>) null), "fn");
         });
     }
 

@@ -78,7 +78,7 @@ class ConnectTest {
     }
 
     @Test
-    void aRefusedConnectionIsAConnectExceptionNamingTheAddressAndPort() {
+    void aRefusedConnectionIsAConnectExceptionNamingTheAddressAndPort() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             int port = freePort();
@@ -106,7 +106,7 @@ class ConnectTest {
     }
 
     @Test
-    void theLocalAddressIsBoundBeforeConnecting() {
+    void theLocalAddressIsBoundBeforeConnecting() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             List<Recorder> accepted = new ArrayList<>();
@@ -133,7 +133,7 @@ class ConnectTest {
     }
 
     @Test
-    void aLocalAddressInUseIsABindExceptionNamingIt() {
+    void aLocalAddressInUseIsABindExceptionNamingIt() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
@@ -150,7 +150,7 @@ class ConnectTest {
     }
 
     @Test
-    void tcpNoDelayIsOnByDefaultAndOffWhenAsked() {
+    void tcpNoDelayIsOnByDefaultAndOffWhenAsked() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
@@ -249,7 +249,7 @@ class ConnectTest {
     }
 
     @Test
-    void connectAcceptedSocketWrapsASocketConnectedByABlockingConnect() {
+    void connectAcceptedSocketWrapsASocketConnectedByABlockingConnect() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
@@ -286,7 +286,7 @@ class ConnectTest {
     }
 
     @Test
-    void aTransportPausedAndClosedLeavesNothingRegistered() {
+    void aTransportPausedAndClosedLeavesNothingRegistered() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {

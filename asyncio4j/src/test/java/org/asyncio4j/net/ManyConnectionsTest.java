@@ -49,7 +49,7 @@ class ManyConnectionsTest {
     }
 
     @Test
-    void fiveThousandConnectionsEchoTheirOwnMessageAllOpenAtOnce() {
+    void fiveThousandConnectionsEchoTheirOwnMessageAllOpenAtOnce() throws IOException {
         long limit = openFileLimit();
         assumeTrue(limit >= 11_000, "needs 11,000 open files (5,000 connections, both ends, plus the JVM's); "
                 + "the limit here is " + limit + " (ulimit -n)");

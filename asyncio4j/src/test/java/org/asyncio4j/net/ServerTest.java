@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.Inet4Address;
@@ -72,7 +73,7 @@ class ServerTest {
     }
 
     @Test
-    void aServerOnPortZeroReportsItsSocketItsLoopAndThatItServes() {
+    void aServerOnPortZeroReportsItsSocketItsLoopAndThatItServes() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             Server server = Network.createServer(Echo::new, "127.0.0.1", 0);
@@ -94,7 +95,7 @@ class ServerTest {
     }
 
     @Test
-    void startServingFalseQueuesConnectionsUntilStartServingWhichIsIdempotent() {
+    void startServingFalseQueuesConnectionsUntilStartServingWhichIsIdempotent() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             Kept<Echo> kept = new Kept<>(Echo::new);
@@ -120,7 +121,7 @@ class ServerTest {
     }
 
     @Test
-    void closeStopsAcceptingButTheConnectionsAlreadyAcceptedGoOn() {
+    void closeStopsAcceptingButTheConnectionsAlreadyAcceptedGoOn() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             Server server = Network.createServer(Echo::new, "127.0.0.1", 0);
@@ -143,7 +144,7 @@ class ServerTest {
     }
 
     @Test
-    void waitClosedReturnsOnlyAfterCloseAndOnceEveryConnectionIsGone() {
+    void waitClosedReturnsOnlyAfterCloseAndOnceEveryConnectionIsGone() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             Server server = Network.createServer(Echo::new, "127.0.0.1", 0);
@@ -171,7 +172,7 @@ class ServerTest {
 
     /** A cancelled waitClosed leaves the server as it was; the next waiter still wakes. */
     @Test
-    void cancellingWaitClosedLeavesTheServerUnchanged() {
+    void cancellingWaitClosedLeavesTheServerUnchanged() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             Server server = Network.createServer(Echo::new, "127.0.0.1", 0);
@@ -189,7 +190,7 @@ class ServerTest {
     }
 
     @Test
-    void closeClientsFlushesAndClosesEveryAcceptedConnectionAndTheServerGoesOn() {
+    void closeClientsFlushesAndClosesEveryAcceptedConnectionAndTheServerGoesOn() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             // the first two connections are welcomed; the later ones only echo
@@ -223,7 +224,7 @@ class ServerTest {
     }
 
     @Test
-    void abortClientsDropsUnsentDataAndLosesEveryConnectionAtOnce() {
+    void abortClientsDropsUnsentDataAndLosesEveryConnectionAtOnce() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             // the first connection's server side records; later ones echo
@@ -255,7 +256,7 @@ class ServerTest {
     }
 
     @Test
-    void cancellingServeForeverClosesTheServerWaitsForItsConnectionsAndPropagatesCancelledError() {
+    void cancellingServeForeverClosesTheServerWaitsForItsConnectionsAndPropagatesCancelledError() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             Server server = Network.createServer(Echo::new, "127.0.0.1", 0, ServerOptions.DEFAULTS.withStartServing(false));
@@ -282,7 +283,7 @@ class ServerTest {
     }
 
     @Test
-    void serveForeverTwiceOrOnAClosedServerIsIllegalState() {
+    void serveForeverTwiceOrOnAClosedServerIsIllegalState() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             Server server = Network.createServer(Echo::new, "127.0.0.1", 0);
@@ -301,7 +302,7 @@ class ServerTest {
     }
 
     @Test
-    void aPortInUseIsABindExceptionNamingTheAddressAndTheFirstServerGoesOn() {
+    void aPortInUseIsABindExceptionNamingTheAddressAndTheFirstServerGoesOn() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             try (Server first = Network.createServer(Echo::new, "127.0.0.1", 0)) {
@@ -318,7 +319,7 @@ class ServerTest {
     }
 
     @Test
-    void reusePortOnBothServersSharesThePortOnLinux() {
+    void reusePortOnBothServersSharesThePortOnLinux() throws IOException {
         assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "SO_REUSEPORT semantics are Linux's");
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
@@ -339,7 +340,7 @@ class ServerTest {
     }
 
     @Test
-    void severalHostsGetASocketEach() {
+    void severalHostsGetASocketEach() throws IOException {
         assumeTrue(NetChecks.hasIpv6Loopback(), "no IPv6 loopback (::1) on this host");
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
@@ -365,7 +366,7 @@ class ServerTest {
     }
 
     @Test
-    void tryWithResourcesClosesTheServer() {
+    void tryWithResourcesClosesTheServer() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             Server kept;
@@ -387,7 +388,7 @@ class ServerTest {
     }
 
     @Test
-    void toStringShowsTheSocketsAndTheNumberOfConnections() {
+    void toStringShowsTheSocketsAndTheNumberOfConnections() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             Kept<Echo> kept = new Kept<>(Echo::new);
@@ -410,7 +411,7 @@ class ServerTest {
     }
 
     @Test
-    void aProtocolFactoryThatThrowsIsReportedTheSocketClosedAndTheServerGoesOn() {
+    void aProtocolFactoryThatThrowsIsReportedTheSocketClosedAndTheServerGoesOn() throws Exception {
         var before = Fds.snapshot();
         List<ExceptionContext> handled = new ArrayList<>();
         AsyncIO.run(() -> {
@@ -433,7 +434,7 @@ class ServerTest {
     }
 
     @Test
-    void aProtocolFactoryReturningANonStreamProtocolOrNullIsReportedAndTheServerGoesOn() {
+    void aProtocolFactoryReturningANonStreamProtocolOrNullIsReportedAndTheServerGoesOn() throws Exception {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             List<ExceptionContext> handled = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
@@ -41,7 +42,7 @@ class StreamStartTlsTest {
     }
 
     @Test
-    void bothSidesUpgradeAndTheLinesAfterwardsTravelEncrypted() {
+    void bothSidesUpgradeAndTheLinesAfterwardsTravelEncrypted() throws IOException {
         TlsKeys keys = TlsKeys.get();
         AsyncIO.run(() -> {
             try (Server server = Streams.startServer(starttlsEcho(keys), "127.0.0.1", 0)) {
@@ -60,7 +61,7 @@ class StreamStartTlsTest {
     }
 
     @Test
-    void anUntrustedServerFailsTheUpgradeWithTheHandshakeError() {
+    void anUntrustedServerFailsTheUpgradeWithTheHandshakeError() throws IOException {
         TlsKeys keys = TlsKeys.get();
         AsyncIO.run(() -> {
             AsyncIO.getRunningLoop().setExceptionHandler((l, c) -> { }); // the server's failed handshake

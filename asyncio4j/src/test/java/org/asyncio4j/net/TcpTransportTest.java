@@ -58,7 +58,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void echoRoundTripInAsyncioOrder() {
+    void echoRoundTripInAsyncioOrder() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
                 var conn = Network.createConnection(Recorder::new, "127.0.0.1", port(server));
@@ -74,7 +74,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void aMegabyteArrivesWholeAndInOrder() {
+    void aMegabyteArrivesWholeAndInOrder() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
                 var conn = Network.createConnection(Recorder::new, "127.0.0.1", port(server));
@@ -91,7 +91,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void writelinesSendsEveryBufferInOrder() {
+    void writelinesSendsEveryBufferInOrder() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
                 var conn = Network.createConnection(Recorder::new, "127.0.0.1", port(server));
@@ -104,7 +104,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void theWrittenBufferIsConsumedAndMayBeReused() {
+    void theWrittenBufferIsConsumedAndMayBeReused() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
                 var conn = Network.createConnection(Recorder::new, "127.0.0.1", port(server));
@@ -120,7 +120,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void halfCloseLetsTheServerAnswerAfterEof() {
+    void halfCloseLetsTheServerAnswerAfterEof() throws IOException {
         AsyncIO.run(() -> {
             Accepted<Recorder> side = new Accepted<>(() -> {
                 Recorder r = new Recorder();
@@ -151,7 +151,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void writeAfterWriteEofIsAnError() {
+    void writeAfterWriteEofIsAnError() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
                 Transport t = Network.createConnection(Recorder::new, "127.0.0.1", port(server)).transport();
@@ -164,7 +164,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void writesAfterCloseAreDroppedAndFromTheFifthOnLogged() {
+    void writesAfterCloseAreDroppedAndFromTheFifthOnLogged() throws IOException {
         try (LogCapture logs = new LogCapture()) {
             AsyncIO.run(() -> {
                 try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
@@ -186,7 +186,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void closeIsIdempotentAndConnectionLostComesOnce() {
+    void closeIsIdempotentAndConnectionLostComesOnce() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
                 var conn = Network.createConnection(Recorder::new, "127.0.0.1", port(server));
@@ -202,7 +202,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void abortDropsUnsentDataAndReportsNoError() {
+    void abortDropsUnsentDataAndReportsNoError() throws IOException {
         AsyncIO.run(() -> {
             Accepted<Recorder> side = new Accepted<>(() -> {
                 Recorder r = new Recorder();
@@ -226,7 +226,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void aSlowReaderFillsTheWriteBufferUpToTheHighWaterMarkAndPausesTheWriter() {
+    void aSlowReaderFillsTheWriteBufferUpToTheHighWaterMarkAndPausesTheWriter() throws IOException {
         AsyncIO.run(() -> {
             Accepted<Recorder> side = new Accepted<>(Recorder::new);
             try (Server server = Network.createServer(side::make, "127.0.0.1", 0)) {
@@ -256,7 +256,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void writeBufferLimitsFollowAsyncioDefaultsAndChecks() {
+    void writeBufferLimitsFollowAsyncioDefaultsAndChecks() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
                 Transport t = Network.createConnection(Recorder::new, "127.0.0.1", port(server)).transport();
@@ -273,7 +273,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void pausedReadingHoldsDataUntilResumed() {
+    void pausedReadingHoldsDataUntilResumed() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
                 var conn = Network.createConnection(Recorder::new, "127.0.0.1", port(server));
@@ -295,7 +295,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void extraInfoNamesBothEnds() {
+    void extraInfoNamesBothEnds() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
                 var conn = Network.createConnection(Recorder::new, "127.0.0.1", port(server));
@@ -313,7 +313,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void setProtocolSwitchesWhoReceivesData() {
+    void setProtocolSwitchesWhoReceivesData() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
                 var conn = Network.createConnection(Recorder::new, "127.0.0.1", port(server));
@@ -331,7 +331,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void aBufferedProtocolReceivesIntoItsOwnBuffer() {
+    void aBufferedProtocolReceivesIntoItsOwnBuffer() throws IOException {
         AsyncIO.run(() -> {
             final class Into implements BufferedProtocol {
                 final ByteBuffer buf = ByteBuffer.allocate(64);
@@ -360,7 +360,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void aProtocolThatThrowsIsReportedWithTransportAndProtocolAndOnlyItsConnectionCloses() {
+    void aProtocolThatThrowsIsReportedWithTransportAndProtocolAndOnlyItsConnectionCloses() throws IOException {
         List<ExceptionContext> handled = new ArrayList<>();
         AsyncIO.run(() -> {
             EventLoop loop = AsyncIO.getRunningLoop();
@@ -395,7 +395,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void aConnectionMadeThatThrowsFailsCreateConnectionAndClosesTheSocket() {
+    void aConnectionMadeThatThrowsFailsCreateConnectionAndClosesTheSocket() throws IOException {
         List<ExceptionContext> handled = new ArrayList<>();
         int before = Fds.count();
         AsyncIO.run(() -> {
@@ -419,7 +419,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void thePeerResettingMidStreamLosesTheConnectionWithTheError() {
+    void thePeerResettingMidStreamLosesTheConnectionWithTheError() throws IOException {
         AsyncIO.run(() -> {
             Accepted<Recorder> side = new Accepted<>(Recorder::new);
             try (Server server = Network.createServer(side::make, "127.0.0.1", 0)) {
@@ -442,7 +442,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void misuseFromAnotherThreadIsRefusedAndChangesNothing() {
+    void misuseFromAnotherThreadIsRefusedAndChangesNothing() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
                 Transport t = Network.createConnection(Recorder::new, "127.0.0.1", port(server)).transport();
@@ -463,7 +463,7 @@ class TcpTransportTest {
     }
 
     @Test
-    void resumeReadingAfterAHalfOpenEofDoesNothing() {
+    void resumeReadingAfterAHalfOpenEofDoesNothing() throws IOException {
         AsyncIO.run(() -> {
             Accepted<Recorder> side = new Accepted<>(() -> {
                 Recorder r = new Recorder();

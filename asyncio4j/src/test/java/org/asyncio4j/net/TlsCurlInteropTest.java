@@ -44,7 +44,7 @@ class TlsCurlInteropTest {
     }
 
     @Test
-    void curlWithTheCaCertificateGetsTheBodyOverHttps() {
+    void curlWithTheCaCertificateGetsTheBodyOverHttps() throws Exception {
         Path curl = NetChecks.onPath("curl");
         Assumptions.assumeTrue(curl != null, "curl is not on PATH: the curl --cacert interop test is skipped");
         TlsKeys keys = TlsKeys.get();

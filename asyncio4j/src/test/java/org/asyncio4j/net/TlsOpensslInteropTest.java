@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TlsOpensslInteropTest {
     @Test
-    void opensslClientEchoesThroughOurServer() {
+    void opensslClientEchoesThroughOurServer() throws Exception {
         Path openssl = NetChecks.onPath("openssl");
         Assumptions.assumeTrue(openssl != null, "openssl is not on PATH: the OpenSSL interop test is skipped");
         TlsKeys keys = TlsKeys.get();

@@ -80,7 +80,7 @@ class TlsStartTlsTest {
     }
 
     @Test
-    void startTlsUpgradesAPlainConnection() {
+    void startTlsUpgradesAPlainConnection() throws Exception {
         AsyncIO.run(() -> {
             StartTlsServer[] srv = new StartTlsServer[1];
             try (Server server = Network.createServer(() -> srv[0] = new StartTlsServer(), "127.0.0.1", 0)) {
@@ -105,7 +105,7 @@ class TlsStartTlsTest {
     }
 
     @Test
-    void tlsInsideTls() {
+    void tlsInsideTls() throws Exception {
         AsyncIO.run(() -> {
             StartTlsServer[] srv = new StartTlsServer[1];
             try (Server server = Network.createServer(() -> srv[0] = new StartTlsServer(), "127.0.0.1", 0,
@@ -128,7 +128,7 @@ class TlsStartTlsTest {
     }
 
     @Test
-    void startTlsOnAClosedTransportFailsClearly() {
+    void startTlsOnAClosedTransportFailsClearly() throws Exception {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
                 var conn = Network.createConnection(Recorder::new, "127.0.0.1", port(server));
@@ -144,7 +144,7 @@ class TlsStartTlsTest {
     }
 
     @Test
-    void aFailedUpgradeClosesTheConnection() {
+    void aFailedUpgradeClosesTheConnection() throws Exception {
         AsyncIO.run(() -> {
             StartTlsServer[] srv = new StartTlsServer[1];
             try (Server server = Network.createServer(() -> srv[0] = new StartTlsServer(), "127.0.0.1", 0)) {

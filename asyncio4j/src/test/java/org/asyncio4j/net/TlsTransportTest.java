@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -62,7 +63,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void echoRoundTripAfterTheHandshakeInAsyncioOrder() {
+    void echoRoundTripAfterTheHandshakeInAsyncioOrder() throws Exception {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0, tlsServer(keys.server))) {
                 var conn = Network.createConnection(Recorder::new, "127.0.0.1", port(server), tlsClient());
@@ -80,7 +81,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void serverWritesFirstAndSeesTheClientsCloseNotifyAsEof() {
+    void serverWritesFirstAndSeesTheClientsCloseNotifyAsEof() throws Exception {
         AsyncIO.run(() -> {
             Made<Recorder> made = new Made<>();
             ServerOptions opts = tlsServer(keys.server);
@@ -111,7 +112,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void serverCloseSendsCloseNotifyThatTheClientSeesAsEof() {
+    void serverCloseSendsCloseNotifyThatTheClientSeesAsEof() throws Exception {
         AsyncIO.run(() -> {
             Made<Recorder> made = new Made<>();
             try (Server server = Network.createServer(() -> {
@@ -137,7 +138,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void megabytesEachWayWithFlowControl() {
+    void megabytesEachWayWithFlowControl() throws Exception {
         AsyncIO.run(() -> {
             Random random = new Random(42);
             java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
@@ -165,7 +166,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void pauseReadingHoldsDecryptedDataBack() {
+    void pauseReadingHoldsDecryptedDataBack() throws Exception {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0, tlsServer(keys.server))) {
@@ -188,7 +189,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void extraInfoHasTheTlsKeysAndTheSocketsKeys() {
+    void extraInfoHasTheTlsKeysAndTheSocketsKeys() throws Exception {
         AsyncIO.run(() -> {
             Made<Recorder> made = new Made<>();
             try (Server server = Network.createServer(() -> {
@@ -218,7 +219,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void wrongHostNameFailsTheHandshakeNamingTheCheck() {
+    void wrongHostNameFailsTheHandshakeNamingTheCheck() throws Exception {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0, tlsServer(keys.server))) {
                 List<Recorder> made = new ArrayList<>();
@@ -242,7 +243,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void anExpiredCertificateFailsTheHandshakeNamingTheValidityCheck() {
+    void anExpiredCertificateFailsTheHandshakeNamingTheValidityCheck() throws IOException {
         AsyncIO.run(() -> {
             AsyncIO.getRunningLoop().setExceptionHandler((l, c) -> { }); // the server's side of the failed handshake
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0, tlsServer(keys.expiredServer))) {
@@ -254,7 +255,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void hostNameIsCheckedByDefaultAndEmptyServerHostnameTurnsItOff() {
+    void hostNameIsCheckedByDefaultAndEmptyServerHostnameTurnsItOff() throws Exception {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0, tlsServer(keys.selfSignedServer))) {
                 ConnectionOptions trusting = ConnectionOptions.DEFAULTS.withSsl(keys.trustsSelfSigned);
@@ -277,7 +278,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void untrustedCertificatesAreRejectedByDefault() {
+    void untrustedCertificatesAreRejectedByDefault() throws IOException {
         AsyncIO.run(() -> {
             try (Server selfSigned = Network.createServer(Echo::new, "127.0.0.1", 0, tlsServer(keys.selfSignedServer));
                     Server caSigned = Network.createServer(Echo::new, "127.0.0.1", 0, tlsServer(keys.server))) {
@@ -293,7 +294,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void aPlainTextClientFailsItsHandshakeAndTheServerGoesOn() {
+    void aPlainTextClientFailsItsHandshakeAndTheServerGoesOn() throws Exception {
         AsyncIO.run(() -> {
             Made<Recorder> made = new Made<>();
             try (Server server = Network.createServer(() -> {
@@ -319,7 +320,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void aServerThatNeverAnswersTimesTheHandshakeOut() {
+    void aServerThatNeverAnswersTimesTheHandshakeOut() throws IOException {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             Made<Recorder> made = new Made<>();
@@ -339,7 +340,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void aClientThatNeverSpeaksIsDroppedAfterTheServersHandshakeTimeout() {
+    void aClientThatNeverSpeaksIsDroppedAfterTheServersHandshakeTimeout() throws Exception {
         AsyncIO.run(() -> {
             Made<Recorder> made = new Made<>();
             try (Server server = Network.createServer(() -> {
@@ -407,7 +408,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void aBufferedProtocolGetsTheDecryptedBytesInItsOwnBuffer() {
+    void aBufferedProtocolGetsTheDecryptedBytesInItsOwnBuffer() throws Exception {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0, tlsServer(keys.server))) {
                 var conn = Network.createConnection(TinyBuffered::new, "127.0.0.1", port(server), tlsClient());
@@ -423,7 +424,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void cancellingDuringTheHandshakeClosesTheSocket() {
+    void cancellingDuringTheHandshakeClosesTheSocket() throws Exception {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             Made<Recorder> made = new Made<>();
@@ -448,7 +449,7 @@ class TlsTransportTest {
     }
 
     @Test
-    void aPeerThatNeverAnswersCloseNotifyTimesTheShutdownOut() {
+    void aPeerThatNeverAnswersCloseNotifyTimesTheShutdownOut() throws Exception {
         AsyncIO.run(() -> {
             Made<Recorder> made = new Made<>();
             try (Server server = Network.createServer(() -> {

@@ -68,7 +68,7 @@ class UnixSocketTest {
     }
 
     @Test
-    void echoOverAUnixSocketWhoseFileLivesAsLongAsTheServer() {
+    void echoOverAUnixSocketWhoseFileLivesAsLongAsTheServer() throws IOException {
         var before = Fds.snapshot();
         AsyncIO.run(() -> {
             Server server = Network.createUnixServer(Echo::new, path);

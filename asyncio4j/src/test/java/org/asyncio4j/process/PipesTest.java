@@ -48,7 +48,7 @@ class PipesTest {
     }
 
     @Test
-    void aStreamWriterOverAWritePipeFlushesOnClose() {
+    void aStreamWriterOverAWritePipeFlushesOnClose() throws Exception {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         AsyncIO.run(() -> {
             StreamReaderProtocol protocol = new StreamReaderProtocol(new StreamReader());

@@ -25,7 +25,7 @@ public final class SignalProgram {
     /**
      * @param args {@code normal} or {@code stubborn}
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         boolean stubborn = args.length > 0 && args[0].equals("stubborn");
         try {
             AsyncIO.run(() -> {

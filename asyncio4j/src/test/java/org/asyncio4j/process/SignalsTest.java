@@ -52,7 +52,7 @@ class SignalsTest {
     }
 
     @Test
-    void handlersRunOnTheLoopAndCtrlCCancelsMain() {
+    void handlersRunOnTheLoopAndCtrlCCancelsMain() throws Exception {
         AsyncIO.run(() -> {
             Process p = startProgram("normal");
             p.sendSignal(Signal.SIGTERM);
@@ -71,7 +71,7 @@ class SignalsTest {
     }
 
     @Test
-    void aSecondCtrlCWhileUnwindingStopsAtOnce() {
+    void aSecondCtrlCWhileUnwindingStopsAtOnce() throws Exception {
         AsyncIO.run(() -> {
             Process p = startProgram("stubborn");
             p.sendSignal(Signal.SIGINT);

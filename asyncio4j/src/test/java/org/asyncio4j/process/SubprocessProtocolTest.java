@@ -63,7 +63,7 @@ class SubprocessProtocolTest {
     }
 
     @Test
-    void callbacksComeInAsyncioOrder() {
+    void callbacksComeInAsyncioOrder() throws Exception {
         AsyncIO.run(() -> {
             Connection<SubprocessTransport, Recorder> c = AsyncIO.subprocessExec(Recorder::new,
                     SubprocessOptions.PIPES, "sh", "-c", "read x; echo \"got $x\"; echo oops >&2; exit 2");
@@ -103,7 +103,7 @@ class SubprocessProtocolTest {
     }
 
     @Test
-    void onlyTheRequestedPipesExist() {
+    void onlyTheRequestedPipesExist() throws Exception {
         AsyncIO.run(() -> {
             Connection<SubprocessTransport, Recorder> c = AsyncIO.subprocessExec(Recorder::new,
                     SubprocessOptions.DEFAULTS.withStdout(Subprocess.PIPE), "echo", "hi");

@@ -63,7 +63,7 @@ class SubprocessTest {
     }
 
     @Test
-    void stdoutLinesAndExitStatus() {
+    void stdoutLinesAndExitStatus() throws Exception {
         AsyncIO.run(() -> {
             Process p = AsyncIO.createSubprocessExec(OUT, "sh", "-c", "printf 'a\\nb\\nc\\n'; exit 3");
             List<String> lines = new ArrayList<>();
@@ -115,7 +115,7 @@ class SubprocessTest {
     }
 
     @Test
-    void killedBySignalsReturnNegativeCodes() {
+    void killedBySignalsReturnNegativeCodes() throws Exception {
         AsyncIO.run(() -> {
             Process k = AsyncIO.createSubprocessExec("sleep", "30");
             k.kill();
@@ -135,7 +135,7 @@ class SubprocessTest {
     }
 
     @Test
-    void aChildThatClosesStdoutButKeepsRunning() {
+    void aChildThatClosesStdoutButKeepsRunning() throws Exception {
         AsyncIO.run(() -> {
             Process p = AsyncIO.createSubprocessShell("echo first; exec >&-; read line; exit 4",
                     OUT.withStdin(Subprocess.PIPE));
@@ -149,7 +149,7 @@ class SubprocessTest {
     }
 
     @Test
-    void writingToAChildThatExitedRaisesFromDrain() {
+    void writingToAChildThatExitedRaisesFromDrain() throws Exception {
         AsyncIO.run(() -> {
             Process p = AsyncIO.createSubprocessExec(SubprocessOptions.PIPES, "true");
             assertEquals(0, p.await());
@@ -220,7 +220,7 @@ class SubprocessTest {
     }
 
     @Test
-    void aReaderNobodyReadsHoldsTheChildBack() {
+    void aReaderNobodyReadsHoldsTheChildBack() throws Exception {
         int limit = 16 * 1024;
         AsyncIO.run(() -> {
             Process yes = AsyncIO.createSubprocessExec(OUT.withLimit(limit), "yes");
@@ -246,7 +246,7 @@ class SubprocessTest {
     }
 
     @Test
-    void yesThroughHeadCountsLines() {
+    void yesThroughHeadCountsLines() throws Exception {
         AsyncIO.run(() -> {
             Process p = AsyncIO.createSubprocessShell("yes | head -n 100000", OUT);
             int n = 0;
@@ -289,7 +289,7 @@ class SubprocessTest {
     }
 
     @Test
-    void pythonChildAndTheProcessRepr() {
+    void pythonChildAndTheProcessRepr() throws Exception {
         AsyncIO.run(() -> {
             Process p = AsyncIO.createSubprocessExec(SubprocessOptions.PIPES, "python3", "-c",
                     "import sys; data = sys.stdin.buffer.read(); sys.stdout.buffer.write(data[::-1]); sys.exit(5)");

@@ -395,6 +395,22 @@ class QueueTest {
     }
 
     @Test
+    void aPutWaitingWhenAnImmediateShutdownEmptiesTheQueueRaisesNamingPut() {
+        AsyncIO.run(() -> {
+            Queue<Integer> q = new Queue<>(1);
+            q.putNowait(0);
+            Task<Void> putter = AsyncIO.createTask(() -> q.put(1));
+            yieldTimes(1);
+            q.shutdown(true);   // drains the queue: the putter wakes to room, and a shut-down queue
+            QueueShutDown e = assertThrows(QueueShutDown.class, putter::await);
+            assertTrue(e.getMessage().startsWith("put() on a queue that was shut down"), e.getMessage());
+            e = assertThrows(QueueShutDown.class, () -> q.put(2));
+            assertTrue(e.getMessage().startsWith("put() on a queue that was shut down"), e.getMessage());
+            assertEquals(new Queue.Statistics(0, 1, 0, 0, 0, 0, true), q.statistics());
+        });
+    }
+
+    @Test
     void shutdownWakesWaitingGettersToRaise() {
         AsyncIO.run(() -> {
             Queue<Integer> q = new Queue<>();

@@ -43,7 +43,7 @@ class StreamReaderTest {
     // ---------------------------------------------------------------- read
 
     @Test
-    void readReturnsWhatIsBufferedUpToN() {
+    void readReturnsWhatIsBufferedUpToN() throws IOException {
         AsyncIO.run(() -> {
             StreamReader r = new StreamReader();
             r.feedData(b("hello world"));
@@ -54,7 +54,7 @@ class StreamReaderTest {
     }
 
     @Test
-    void readZeroReturnsEmptyAtOnceAndMinusOneReadsToEof() {
+    void readZeroReturnsEmptyAtOnceAndMinusOneReadsToEof() throws IOException {
         AsyncIO.run(() -> {
             StreamReader r = new StreamReader(4);
             assertEquals(0, r.read(0).length);
@@ -88,7 +88,7 @@ class StreamReaderTest {
     }
 
     @Test
-    void readIntoFillsTheBufferAndReturnsMinusOneAtEof() {
+    void readIntoFillsTheBufferAndReturnsMinusOneAtEof() throws IOException {
         AsyncIO.run(() -> {
             StreamReader r = new StreamReader();
             r.feedData(b("0123456789"));
@@ -107,7 +107,7 @@ class StreamReaderTest {
     }
 
     @Test
-    void largeStreamsCompactAndGrowWithoutLosingBytes() {
+    void largeStreamsCompactAndGrowWithoutLosingBytes() throws IOException {
         AsyncIO.run(() -> {
             StreamReader r = new StreamReader(1 << 20);
             byte[] all = new byte[3_000_000];
@@ -134,7 +134,7 @@ class StreamReaderTest {
     // ---------------------------------------------------------------- readexactly
 
     @Test
-    void readexactlyWaitsForAllTheBytes() {
+    void readexactlyWaitsForAllTheBytes() throws IOException {
         AsyncIO.run(() -> {
             StreamReader r = new StreamReader(2);
             Task<byte[]> t = AsyncIO.createTask(() -> r.readexactly(7));
@@ -176,7 +176,7 @@ class StreamReaderTest {
     // ---------------------------------------------------------------- readline, readuntil
 
     @Test
-    void readlineSplitsLinesAndReturnsTheRestThenEmptyAtEof() {
+    void readlineSplitsLinesAndReturnsTheRestThenEmptyAtEof() throws IOException {
         AsyncIO.run(() -> {
             StreamReader r = new StreamReader();
             r.feedData(b("one\ntwo\nthr"));
@@ -193,7 +193,7 @@ class StreamReaderTest {
     }
 
     @Test
-    void readuntilFindsASeparatorSplitAcrossFeeds() {
+    void readuntilFindsASeparatorSplitAcrossFeeds() throws IOException {
         AsyncIO.run(() -> {
             StreamReader r = new StreamReader();
             Task<byte[]> t = AsyncIO.createTask(() -> r.readuntil(b("\r\n\r\n")));
@@ -207,7 +207,7 @@ class StreamReaderTest {
     }
 
     @Test
-    void readuntilWithSeveralSeparatorsReturnsTheShortestChunk() {
+    void readuntilWithSeveralSeparatorsReturnsTheShortestChunk() throws IOException {
         AsyncIO.run(() -> {
             StreamReader r = new StreamReader();
             r.feedData(b("abc\r\ndef\nghi|jkl"));
@@ -252,7 +252,7 @@ class StreamReaderTest {
     }
 
     @Test
-    void readuntilBeyondTheLimitRaisesLimitOverrunErrorAndConsumesNothing() {
+    void readuntilBeyondTheLimitRaisesLimitOverrunErrorAndConsumesNothing() throws IOException {
         AsyncIO.run(() -> {
             StreamReader r = new StreamReader(8);
             r.feedData(b("0123456789abcdef!rest"));
@@ -268,7 +268,7 @@ class StreamReaderTest {
     }
 
     @Test
-    void aLineLongerThanTheLimitRaisesIllegalArgumentAndTheReaderStaysUsable() {
+    void aLineLongerThanTheLimitRaisesIllegalArgumentAndTheReaderStaysUsable() throws IOException {
         AsyncIO.run(() -> {
             StreamReader r = new StreamReader(8);
             // the separator is buffered: the long line is dropped through it
@@ -358,7 +358,7 @@ class StreamReaderTest {
     // ---------------------------------------------------------------- cancellation
 
     @Test
-    void aCancelledReadLeavesTheBufferedBytesForTheNextRead() {
+    void aCancelledReadLeavesTheBufferedBytesForTheNextRead() throws IOException {
         AsyncIO.run(() -> {
             StreamReader r = new StreamReader();
             r.feedData(b("abc"));
@@ -426,7 +426,7 @@ class StreamReaderTest {
     }
 
     @Test
-    void readingPausesAboveTwiceTheLimitAndResumesAtTheLimit() {
+    void readingPausesAboveTwiceTheLimitAndResumesAtTheLimit() throws IOException {
         AsyncIO.run(() -> {
             StreamReader r = new StreamReader(10);
             FakeTransport t = new FakeTransport();

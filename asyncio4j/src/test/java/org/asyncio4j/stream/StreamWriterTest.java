@@ -60,7 +60,7 @@ class StreamWriterTest {
     }
 
     @Test
-    void drainWaitsWhileTheTransportIsPausedAndEveryByteArrives() {
+    void drainWaitsWhileTheTransportIsPausedAndEveryByteArrives() throws IOException {
         AsyncIO.run(() -> {
             Event gate = new Event();
             Future<long[]> received = AsyncIO.getRunningLoop().createFuture();
@@ -100,7 +100,7 @@ class StreamWriterTest {
     }
 
     @Test
-    void thePeerResettingDuringDrainRaisesAnIOException() {
+    void thePeerResettingDuringDrainRaisesAnIOException() throws IOException {
         AsyncIO.run(() -> {
             Future<StreamWriter> serverSide = AsyncIO.getRunningLoop().createFuture();
             ClientConnected neverReads = (reader, writer) -> serverSide.setResult(writer);
@@ -125,7 +125,7 @@ class StreamWriterTest {
     }
 
     @Test
-    void writeAfterWriteEofIsRefusedWhileReadingGoesOn() {
+    void writeAfterWriteEofIsRefusedWhileReadingGoesOn() throws IOException {
         AsyncIO.run(() -> {
             ClientConnected answerAfterEof = (reader, writer) -> {
                 byte[] all = reader.read(); // until the client's EOF
@@ -152,7 +152,7 @@ class StreamWriterTest {
     }
 
     @Test
-    void afterCloseWaitClosedReturnsAndDrainRaisesConnectionLost() {
+    void afterCloseWaitClosedReturnsAndDrainRaisesConnectionLost() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Streams.startServer(StreamsTest.LINE_ECHO, "127.0.0.1", 0)) {
                 int port = ((InetSocketAddress) server.sockets().getFirst().getLocalAddress()).getPort();
@@ -174,7 +174,7 @@ class StreamWriterTest {
     }
 
     @Test
-    void aCancelledWaitClosedLeavesTheConnectionAlone() {
+    void aCancelledWaitClosedLeavesTheConnectionAlone() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Streams.startServer(StreamsTest.LINE_ECHO, "127.0.0.1", 0)) {
                 int port = ((InetSocketAddress) server.sockets().getFirst().getLocalAddress()).getPort();
@@ -192,7 +192,7 @@ class StreamWriterTest {
     }
 
     @Test
-    void drainOutsideATaskFailsAtOnce() {
+    void drainOutsideATaskFailsAtOnce() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Streams.startServer(StreamsTest.LINE_ECHO, "127.0.0.1", 0)) {
                 int port = ((InetSocketAddress) server.sockets().getFirst().getLocalAddress()).getPort();

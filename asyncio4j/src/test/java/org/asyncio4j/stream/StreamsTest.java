@@ -49,7 +49,7 @@ class StreamsTest {
     };
 
     @Test
-    void lineEchoThroughTheFacade() {
+    void lineEchoThroughTheFacade() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = AsyncIO.startServer(LINE_ECHO, "127.0.0.1", 0)) {
                 StreamPair conn = AsyncIO.openConnection("127.0.0.1", port(server));
@@ -69,7 +69,7 @@ class StreamsTest {
     }
 
     @Test
-    void theBenchmarkShapeEchoesEveryByte() {
+    void theBenchmarkShapeEchoesEveryByte() throws IOException {
         AsyncIO.run(() -> {
             ClientConnected echo = (reader, writer) -> {
                 byte[] data;
@@ -97,7 +97,7 @@ class StreamsTest {
     }
 
     @Test
-    void eofInTheMiddleOfReadexactlyAndReaduntilGivesThePartialBytes() {
+    void eofInTheMiddleOfReadexactlyAndReaduntilGivesThePartialBytes() throws IOException {
         AsyncIO.run(() -> {
             ClientConnected sendAndClose = (reader, writer) -> {
                 writer.write(b(s(reader.readline()).trim()));
@@ -122,7 +122,7 @@ class StreamsTest {
     }
 
     @Test
-    void readingIsPausedAboveTwiceTheLimitAndResumedAtTheLimit() {
+    void readingIsPausedAboveTwiceTheLimitAndResumedAtTheLimit() throws IOException {
         AsyncIO.run(() -> {
             int limit = 1024;
             byte[] payload = new byte[40 * limit];
@@ -162,7 +162,7 @@ class StreamsTest {
     }
 
     @Test
-    void aLineLongerThanTheServersLimitIsRefusedAndTheConnectionGoesOn() {
+    void aLineLongerThanTheServersLimitIsRefusedAndTheConnectionGoesOn() throws IOException {
         AsyncIO.run(() -> {
             ClientConnected strict = (reader, writer) -> {
                 while (true) {
@@ -192,7 +192,7 @@ class StreamsTest {
     }
 
     @Test
-    void aFailingOrCancelledClientTaskIsReportedAndItsConnectionClosedWhileTheServerGoesOn() {
+    void aFailingOrCancelledClientTaskIsReportedAndItsConnectionClosedWhileTheServerGoesOn() throws IOException {
         List<ExceptionContext> handled = new ArrayList<>();
         AsyncIO.run(() -> {
             AsyncIO.getRunningLoop().setExceptionHandler((l, c) -> handled.add(c));
@@ -233,7 +233,7 @@ class StreamsTest {
     }
 
     @Test
-    void startServerCallbackCallsThePlainCallbackInConnectionMade() {
+    void startServerCallbackCallsThePlainCallbackInConnectionMade() throws IOException {
         AsyncIO.run(() -> {
             List<String> order = new ArrayList<>();
             ClientConnected greet = (reader, writer) -> {
@@ -272,7 +272,7 @@ class StreamsTest {
     }
 
     @Test
-    void twoHundredClientsEachMakeTwentyLineRoundTrips() {
+    void twoHundredClientsEachMakeTwentyLineRoundTrips() throws IOException {
         int clients = 200;
         int rounds = 20;
         long[] bytes = new long[1];

@@ -34,8 +34,9 @@ public final class SubprocessBench {
 
     /**
      * @param args workload names; none means both
+     * @throws Exception if a workload fails
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         List<String> wanted = args.length == 0 ? List.of("subprocess_spawn", "subprocess_pipe") : Arrays.asList(args);
         System.out.println("# engine=" + AsyncIO.coroutineEngine() + " java=" + System.getProperty("java.version"));
         AsyncIO.run(() -> {

@@ -40,7 +40,7 @@ public final class EchoClient {
     /**
      * @param args optional port (default 8888), then the messages (default: hello, world)
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8888;
         String[] messages = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length)
                 : new String[] {"hello", "world"};

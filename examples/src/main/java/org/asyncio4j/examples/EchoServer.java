@@ -3,6 +3,7 @@ package org.asyncio4j.examples;
 import static org.asyncio4j.AsyncIO.run;
 import static org.asyncio4j.AsyncIO.startServer;
 
+import java.io.IOException;
 import org.asyncio4j.net.Server;
 import org.asyncio4j.stream.StreamReader;
 import org.asyncio4j.stream.StreamWriter;
@@ -53,7 +54,7 @@ public final class EchoServer {
     /**
      * @param args optional port (default 8888)
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8888;
         run(() -> {
             Server server = startServer(EchoServer::handle, "127.0.0.1", port);

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.asyncio4j.AsyncIO.run;
 import static org.asyncio4j.AsyncIO.startServer;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import org.asyncio4j.net.Server;
@@ -115,7 +116,7 @@ public final class HttpHello {
     /**
      * @param args optional port (default 8080)
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
         run(() -> {
             Server server = startServer(HttpHello::handle, "127.0.0.1", port);

@@ -9,6 +9,7 @@ import static org.asyncio4j.AsyncIO.run;
 import static org.asyncio4j.AsyncIO.sleep;
 import static org.asyncio4j.AsyncIO.startServer;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -102,7 +103,7 @@ public final class LineChat {
     /**
      * @param args nothing for the demo, or {@code serve [port]}
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("serve")) {
             int port = args.length > 1 ? Integer.parseInt(args[1]) : 8889;
             run(() -> {

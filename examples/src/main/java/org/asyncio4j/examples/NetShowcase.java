@@ -78,7 +78,7 @@ final class NetShowcase {
         String firstError;      // the first failure, for the summary
     }
 
-    static void main(String[] args) {
+    static void main(String[] args) throws IOException {
         int clients = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 5_000;
         int trips = args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 40;
         if (clients < 1 || trips < 1) {
@@ -105,7 +105,7 @@ final class NetShowcase {
         }
     }
 
-    private static Stats echo(int clients, int trips, boolean report) {
+    private static Stats echo(int clients, int trips, boolean report) throws IOException {
         Stats stats = new Stats();
         stats.latencies = new long[Math.multiplyExact(clients, trips)];
         run(() -> {

@@ -1,5 +1,6 @@
 package org.asyncio4j.examples;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -21,7 +22,7 @@ public final class Showcase {
     /**
      * @param args {@code net} (the default) or {@code tasks}, then that showcase's arguments
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         String which = args.length > 0 && !Character.isDigit(args[0].charAt(0)) ? args[0] : "net";
         String[] rest = args.length > 0 && args[0].equals(which) ? Arrays.copyOfRange(args, 1, args.length) : args;
         switch (which) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.File;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -52,7 +53,7 @@ class DatagramEndpointTest {
     }
 
     @Test
-    void echoOverAConnectedEndpointInAsyncioOrder() {
+    void echoOverAConnectedEndpointInAsyncioOrder() throws Exception {
         AsyncIO.run(() -> {
             var server = echoServer();
             SocketAddress serverAddr = sockname(server.transport());
@@ -79,7 +80,7 @@ class DatagramEndpointTest {
     }
 
     @Test
-    void anUnconnectedEndpointSendsToAnyAddressAndLearnsTheSender() {
+    void anUnconnectedEndpointSendsToAnyAddressAndLearnsTheSender() throws Exception {
         AsyncIO.run(() -> {
             var server = echoServer();
             SocketAddress serverAddr = sockname(server.transport());
@@ -100,7 +101,7 @@ class DatagramEndpointTest {
     }
 
     @Test
-    void aConnectedEndpointRefusesAnotherAddress() {
+    void aConnectedEndpointRefusesAnotherAddress() throws Exception {
         AsyncIO.run(() -> {
             var server = echoServer();
             SocketAddress serverAddr = sockname(server.transport());
@@ -120,7 +121,7 @@ class DatagramEndpointTest {
     }
 
     @Test
-    void aDatagramLongerThanTheReceiveSizeIsTruncated() {
+    void aDatagramLongerThanTheReceiveSizeIsTruncated() throws IOException {
         AsyncIO.run(() -> {
             var small = Network.createDatagramEndpoint(DatagramRecorder::new,
                     DatagramOptions.DEFAULTS.withLocalAddr(ANY_LOOPBACK).withReceiveSize(10));
@@ -142,7 +143,7 @@ class DatagramEndpointTest {
     }
 
     @Test
-    void anEmptyDatagramIsADatagramOnAnUnconnectedEndpoint() {
+    void anEmptyDatagramIsADatagramOnAnUnconnectedEndpoint() throws Exception {
         AsyncIO.run(() -> {
             var server = echoServer();
             var client = Network.createDatagramEndpoint(DatagramRecorder::new,
@@ -158,7 +159,7 @@ class DatagramEndpointTest {
     }
 
     @Test
-    void aClosedPeerPortIsReportedToErrorReceivedAndTheEndpointGoesOn() {
+    void aClosedPeerPortIsReportedToErrorReceivedAndTheEndpointGoesOn() throws IOException {
         AsyncIO.run(() -> {
             SocketAddress closed;
             try (DatagramChannel gone = DatagramChannel.open(StandardProtocolFamily.INET)) {
@@ -179,7 +180,7 @@ class DatagramEndpointTest {
     }
 
     @Test
-    void aProtocolCallbackThatThrowsIsReportedWithTransportAndProtocolAndClosesTheEndpoint() {
+    void aProtocolCallbackThatThrowsIsReportedWithTransportAndProtocolAndClosesTheEndpoint() throws IOException {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             List<ExceptionContext> reported = new ArrayList<>();
@@ -235,7 +236,7 @@ class DatagramEndpointTest {
     }
 
     @Test
-    void aBusyAddressIsABindExceptionNamingIt() {
+    void aBusyAddressIsABindExceptionNamingIt() throws Exception {
         AsyncIO.run(() -> {
             var first = echoServer();
             SocketAddress taken = sockname(first.transport());
@@ -248,7 +249,7 @@ class DatagramEndpointTest {
 
     @Test
     @EnabledOnOs(OS.LINUX)
-    void reusePortLetsTwoEndpointsShareAPort() {
+    void reusePortLetsTwoEndpointsShareAPort() throws IOException {
         AsyncIO.run(() -> {
             var a = Network.createDatagramEndpoint(DatagramRecorder::new,
                     DatagramOptions.DEFAULTS.withLocalAddr(ANY_LOOPBACK).withReusePort(true));
@@ -273,7 +274,7 @@ class DatagramEndpointTest {
     }
 
     @Test
-    void anUnresolvedAddressIsResolvedOffTheLoop() {
+    void anUnresolvedAddressIsResolvedOffTheLoop() throws IOException {
         AsyncIO.run(() -> {
             var server = Network.createDatagramEndpoint(DatagramRecorder::echo,
                     DatagramOptions.DEFAULTS.withLocalAddr(InetSocketAddress.createUnresolved("localhost", 0)));
@@ -286,7 +287,7 @@ class DatagramEndpointTest {
 
     @Test
     @EnabledOnOs(OS.LINUX)
-    void openingAndClosingEndpointsLeaksNoDescriptor() {
+    void openingAndClosingEndpointsLeaksNoDescriptor() throws Exception {
         AsyncIO.run(() -> {
             roundTrips(2); // warm up: the JDK opens descriptors of its own on first use
             int before = openDescriptors();

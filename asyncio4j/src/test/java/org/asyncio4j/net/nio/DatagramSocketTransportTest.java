@@ -65,7 +65,7 @@ class DatagramSocketTransportTest {
     }
 
     @Test
-    void queuedDatagramsGoOutInOrderWithPauseAndResumeAtTheMarks() {
+    void queuedDatagramsGoOutInOrderWithPauseAndResumeAtTheMarks() throws Exception {
         AsyncIO.run(() -> {
             var server = DatagramEndpointTest.echoServer();
             Gate gate = new Gate();
@@ -97,7 +97,7 @@ class DatagramSocketTransportTest {
     }
 
     @Test
-    void closeWithDatagramsQueuedSendsThemThenLosesTheConnection() {
+    void closeWithDatagramsQueuedSendsThemThenLosesTheConnection() throws Exception {
         AsyncIO.run(() -> {
             var server = DatagramEndpointTest.echoServer();
             Gate gate = new Gate();
@@ -128,7 +128,7 @@ class DatagramSocketTransportTest {
     }
 
     @Test
-    void abortDropsQueuedDatagrams() {
+    void abortDropsQueuedDatagrams() throws Exception {
         AsyncIO.run(() -> {
             var server = DatagramEndpointTest.echoServer();
             Gate gate = new Gate();

@@ -142,7 +142,7 @@ class SendfileTest {
     }
 
     @Test
-    void aTransportSendsFiveMegabytesZeroCopyAndIsUsableAfter() {
+    void aTransportSendsFiveMegabytesZeroCopyAndIsUsableAfter() throws IOException {
         AsyncIO.run(() -> {
             Path file = randomFile("five", 5 * 1024 * 1024, 42);
             byte[] data = Files.readAllBytes(file);
@@ -163,7 +163,7 @@ class SendfileTest {
     }
 
     @Test
-    void writesAreRefusedWhileTheZeroCopyTransferRuns() {
+    void writesAreRefusedWhileTheZeroCopyTransferRuns() throws IOException {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             Path file = randomFile("five", 5 * 1024 * 1024, 3);
@@ -183,7 +183,7 @@ class SendfileTest {
     }
 
     @Test
-    void aCancelledSendfileGivesTheTransportBackWithNoWriterLeft() {
+    void aCancelledSendfileGivesTheTransportBackWithNoWriterLeft() throws IOException {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             int size = 5 * 1024 * 1024;
@@ -213,7 +213,7 @@ class SendfileTest {
     }
 
     @Test
-    void theFallbackWritesChunksHonouringFlowControl() {
+    void theFallbackWritesChunksHonouringFlowControl() throws IOException {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             int size = 3 * 1024 * 1024;
@@ -244,7 +244,7 @@ class SendfileTest {
     }
 
     @Test
-    void aClosingTransportIsRefused() {
+    void aClosingTransportIsRefused() throws IOException {
         AsyncIO.run(() -> {
             Path file = randomFile("small", 10, 1);
             try (Link link = Link.open(false); FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -256,7 +256,7 @@ class SendfileTest {
     }
 
     @Test
-    void anAbortDuringTheTransferEndsItWithAnIOException() {
+    void anAbortDuringTheTransferEndsItWithAnIOException() throws IOException {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             Path file = randomFile("five", 5 * 1024 * 1024, 11);

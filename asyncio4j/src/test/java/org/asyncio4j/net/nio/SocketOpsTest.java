@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -88,7 +89,7 @@ class SocketOpsTest {
     }
 
     @Test
-    void connectAcceptSendallRecvAndEndOfStream() {
+    void connectAcceptSendallRecvAndEndOfStream() throws Exception {
         AsyncIO.run(() -> {
             try (Pair p = Pair.open(0)) {
                 assertEquals(p.server().getRemoteAddress(), p.client().getLocalAddress());
@@ -105,7 +106,7 @@ class SocketOpsTest {
     }
 
     @Test
-    void aCancelledRecvLeavesNoReaderAndTheChannelUsable() {
+    void aCancelledRecvLeavesNoReaderAndTheChannelUsable() throws Exception {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             try (Pair p = Pair.open(0)) {
@@ -122,7 +123,7 @@ class SocketOpsTest {
     }
 
     @Test
-    void aCancelledSendallLeavesNoWriterAndItsPositionTellsWhatWasSent() {
+    void aCancelledSendallLeavesNoWriterAndItsPositionTellsWhatWasSent() throws Exception {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             try (Pair p = Pair.open(32 * 1024)) {
@@ -141,7 +142,7 @@ class SocketOpsTest {
     }
 
     @Test
-    void sendallWaitsForRoomAndDeliversEveryByte() {
+    void sendallWaitsForRoomAndDeliversEveryByte() throws Exception {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             try (Pair p = Pair.open(32 * 1024)) {
@@ -155,7 +156,7 @@ class SocketOpsTest {
     }
 
     @Test
-    void aRefusedConnectNamesTheAddress() {
+    void aRefusedConnectNamesTheAddress() throws IOException {
         AsyncIO.run(() -> {
             SocketAddress closed;
             try (ServerSocketChannel gone = ServerSocketChannel.open()) {
@@ -173,7 +174,7 @@ class SocketOpsTest {
     }
 
     @Test
-    void connectResolvesAnUnresolvedName() {
+    void connectResolvesAnUnresolvedName() throws IOException {
         AsyncIO.run(() -> {
             try (ServerSocketChannel listener = ServerSocketChannel.open(); SocketChannel ch = SocketChannel.open()) {
                 listener.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -189,7 +190,7 @@ class SocketOpsTest {
     }
 
     @Test
-    void datagramsWithSendtoRecvfromAndRecvfromInto() {
+    void datagramsWithSendtoRecvfromAndRecvfromInto() throws IOException {
         AsyncIO.run(() -> {
             try (DatagramChannel a = DatagramChannel.open(StandardProtocolFamily.INET);
                     DatagramChannel b = DatagramChannel.open(StandardProtocolFamily.INET)) {
@@ -209,7 +210,7 @@ class SocketOpsTest {
     }
 
     @Test
-    void aCancelledRecvfromLeavesNoReader() {
+    void aCancelledRecvfromLeavesNoReader() throws IOException {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             try (DatagramChannel a = DatagramChannel.open(StandardProtocolFamily.INET)) {
@@ -224,7 +225,7 @@ class SocketOpsTest {
     }
 
     @Test
-    void badArgumentsAreNamed() {
+    void badArgumentsAreNamed() throws IOException {
         AsyncIO.run(() -> {
             try (SocketChannel blocking = SocketChannel.open(); SocketChannel ch = SocketChannel.open()) {
                 assertThrowsWith(IllegalArgumentException.class, () -> SocketOps.sockRecv(blocking, 1),
@@ -251,7 +252,7 @@ class SocketOpsTest {
     }
 
     @Test
-    void sendfileSendsFiveMegabytesZeroCopy() {
+    void sendfileSendsFiveMegabytesZeroCopy() throws Exception {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             byte[] data = new byte[5 * 1024 * 1024];
@@ -267,7 +268,7 @@ class SocketOpsTest {
     }
 
     @Test
-    void aCancelledSendfileLeavesNoWriterAndThePositionTellsWhatWasSent() {
+    void aCancelledSendfileLeavesNoWriterAndThePositionTellsWhatWasSent() throws Exception {
         AsyncIO.run(() -> {
             EventLoop loop = EventLoop.getRunningLoop();
             byte[] data = new byte[5 * 1024 * 1024];
