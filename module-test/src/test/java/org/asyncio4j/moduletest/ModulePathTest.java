@@ -75,9 +75,11 @@ class ModulePathTest {
                 .descriptor();
         assertFalse(d.isAutomatic(), "asyncio4j has a module-info, not only an Automatic-Module-Name");
         Set<String> exported = d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
-        assertEquals(Set.of("org.asyncio4j", "org.asyncio4j.combinators", "org.asyncio4j.future", "org.asyncio4j.loop",
-                "org.asyncio4j.net", "org.asyncio4j.net.nio", "org.asyncio4j.net.tls", "org.asyncio4j.queue",
-                "org.asyncio4j.stream", "org.asyncio4j.sync", "org.asyncio4j.testing"), exported);
-        assertEquals(Set.of("java.base", "java.management"), d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
+        assertEquals(Set.of("org.asyncio4j", "org.asyncio4j.combinators", "org.asyncio4j.debug", "org.asyncio4j.future",
+                "org.asyncio4j.loop", "org.asyncio4j.net", "org.asyncio4j.net.nio", "org.asyncio4j.net.tls",
+                "org.asyncio4j.process", "org.asyncio4j.queue", "org.asyncio4j.stream", "org.asyncio4j.sync",
+                "org.asyncio4j.testing"), exported);
+        assertEquals(Set.of("java.base", "java.management", "jdk.jfr", "jdk.attach", "jdk.unsupported"),
+                d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
     }
 }
