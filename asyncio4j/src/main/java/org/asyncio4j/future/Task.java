@@ -2,7 +2,7 @@ package org.asyncio4j.future;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.asyncio4j.loop.EventLoop;
-import org.asyncio4j.loop.Handle;
+import org.asyncio4j.loop.ExceptionContext;
 
 /**
  * A {@link Future} that drives a {@link Coroutine} (asyncio's {@code asyncio.Task}).
@@ -37,10 +37,19 @@ import org.asyncio4j.loop.Handle;
  * before it ever ran never starts its coroutine. Tasks are registered with their loop
  * while pending, so a fire-and-forget task is never lost to the garbage collector.
  *
+ * <p>A scheduled step is the task itself in the loop's ready queue
+ * ({@link EventLoop#scheduleStep}), not a {@code Handle}: {@code stepQueued} is true while
+ * exactly one such entry is pending (a task waits on one thing at a time, so it never
+ * has two), and the loop's {@link EventLoop.TaskStepper} runs the step only then.
+ *
  * @param <T> the result type
  */
 public class Task<T> extends Future<T> {
     private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    static {
+        EventLoop.installTaskStepper(Task::runQueuedStep);
+    }
 
     private final Coroutine<T> coro;
     private final Context context;
@@ -56,6 +65,8 @@ public class Task<T> extends Future<T> {
     private Throwable resumeWith;
     /** Cancellation requests not yet matched by {@link #uncancel()}. */
     private int cancelRequests;
+    /** True while this task sits in its loop's ready queue for its next step. */
+    private boolean stepQueued;
 
     /**
      * Creates a task and schedules its first step (asyncio's {@code Task(coro, loop=...)}).
@@ -91,7 +102,7 @@ public class Task<T> extends Future<T> {
                 throw e;
             }
         } else {
-            loop.callSoon(this::step, this.context);
+            scheduleStep();
             loop.registerTask(this);
         }
     }
@@ -149,10 +160,10 @@ public class Task<T> extends Future<T> {
             mustCancel = false;
         }
         // a future the cancellation completed wakes the task at the next iteration, as if
-        // it had been registered first; the handle lets a failed suspension take it back
-        Handle step = null;
-        if (f.done()) {
-            step = getLoop().callSoon(this::step, context);
+        // it had been registered first; a failed suspension takes the step back
+        boolean scheduled = f.done();
+        if (scheduled) {
+            scheduleStep();
         } else {
             f.addWaiter(this);
         }
@@ -160,8 +171,8 @@ public class Task<T> extends Future<T> {
         try {
             suspend();
         } catch (Throwable t) {
-            if (step != null) {
-                step.cancel();
+            if (scheduled) {
+                unscheduleStep();
             } else {
                 f.removeWaiter(this);
             }
@@ -177,11 +188,11 @@ public class Task<T> extends Future<T> {
      * {@code sleep(0)} uses). Must be called by the running task's coroutine.
      */
     final void yieldOnce() {
-        Handle step = getLoop().callSoon(this::step, context);
+        scheduleStep();
         try {
             suspend();
         } catch (Throwable t) {
-            step.cancel();
+            unscheduleStep();
             throw SuspensionFailed.unwrap(t);
         }
         rethrowResumeWith();
@@ -193,16 +204,18 @@ public class Task<T> extends Future<T> {
      * {@link SuspensionFailed#unwrap} of what came out.
      */
     private void suspend() {
+        // the same slot after the resume: the continuation engine resumes on the loop
+        // thread, the virtual-thread engine on the task's own thread, as before
         Context.Slot slot = Context.slot();
         Context mine = slot.current;
         try {
-            strand.suspend();
+            strand.suspend(getLoop().getDebug());
         } catch (IllegalStateException refused) {
             throw new SuspensionFailed(refused);
         } catch (StackOverflowError e) {
             throw new SuspensionFailed(SuspendRefusal.outOfStack(e));
         }
-        Context.slot().current = mine;
+        slot.current = mine;
     }
 
     /** After a resume: throws what the waking step asked for. */
@@ -222,7 +235,7 @@ public class Task<T> extends Future<T> {
      * into a frozen compiled frame, each such frame is deoptimized one by one on resume,
      * which costs microseconds per task after a burst of a million.
      */
-    private void body() {
+    final void body() {
         try {
             Throwable t = resumeWith;
             if (t != null) {
@@ -262,7 +275,40 @@ public class Task<T> extends Future<T> {
 
     /** Schedules the next step: the future this task waited on is done. */
     final void wakeUp() {
-        getLoop().callSoon(this::step, context);
+        scheduleStep();
+    }
+
+    private void scheduleStep() {
+        getLoop().scheduleStep(this);
+        stepQueued = true;
+    }
+
+    /** Takes back the step just scheduled: the suspension it was for failed. */
+    private void unscheduleStep() {
+        stepQueued = false;
+        getLoop().unscheduleStep(this);
+    }
+
+    /**
+     * The loop found this task in its ready queue: runs the step in the task's context,
+     * and reports what escapes, as a {@code Handle} does for a callback.
+     */
+    private void runQueuedStep() {
+        if (!stepQueued) {
+            return;   // not one of ours (see EventLoop.scheduleStep)
+        }
+        stepQueued = false;
+        try {
+            Context.Slot slot = Context.slot();
+            Context outer = context.enter(slot);
+            try {
+                step();
+            } finally {
+                context.exit(slot, outer);
+            }
+        } catch (Throwable t) {
+            getLoop().callExceptionHandler(new ExceptionContext("Exception in callback step of " + this, t, this, null, null));
+        }
     }
 
     /** One step: resume the coroutine until it suspends again or finishes. */
@@ -293,7 +339,7 @@ public class Task<T> extends Future<T> {
     private void runStrand() {
         Strand s = strand;
         if (s == null) {
-            s = strand = CoroutineEngine.INSTANCE.newStrand(this::body);
+            s = strand = CoroutineEngine.INSTANCE.newStrand(this);
         }
         s.resume();
         if (s.isDone()) {
