@@ -267,7 +267,7 @@ public class Future<T> {
         }
         DoneCallback<T> entry = new DoneCallback<>(this, callback, context == null ? Context.copyContext() : context);
         if (state != PENDING) {
-            loop.callSoon(entry, entry.context);
+            loop.scheduleStep(entry);
         } else {
             addEntry(entry);
         }
@@ -346,8 +346,23 @@ public class Future<T> {
         if (entry instanceof Task<?> task) {
             task.wakeUp();
         } else {
-            DoneCallback<?> d = (DoneCallback<?>) entry;
-            loop.callSoon(d, d.context);
+            // the registration is its own ready-queue entry: no Handle (see EventLoop)
+            loop.scheduleStep(entry);
+        }
+    }
+
+    /**
+     * Runs a done callback the loop found in its ready queue, in its context; what it
+     * throws goes to the loop's exception handler, as from a {@code Handle}.
+     */
+    static void runQueuedCallback(Object entry) {
+        if (!(entry instanceof DoneCallback<?> d)) {
+            return;   // not the kernel's: skipped (see EventLoop.scheduleStep)
+        }
+        try {
+            d.context.run(d);
+        } catch (Throwable t) {
+            d.future.loop.callExceptionHandler(new ExceptionContext("Exception in callback " + d.callback, t, null, null, null));
         }
     }
 

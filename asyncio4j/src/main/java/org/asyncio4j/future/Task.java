@@ -48,7 +48,26 @@ public class Task<T> extends Future<T> {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     static {
-        EventLoop.installTaskStepper(Task::runQueuedStep);
+        EventLoop.installTaskStepper(new EventLoop.TaskStepper() {
+            @Override
+            public void runStep(Object entry) {
+                if (entry instanceof Task<?> t) {
+                    t.runQueuedStep();
+                } else {
+                    Future.runQueuedCallback(entry);
+                }
+            }
+
+            @Override
+            public int registryIndex(Task<?> task) {
+                return task.registryIndex;
+            }
+
+            @Override
+            public void setRegistryIndex(Task<?> task, int index) {
+                task.registryIndex = index;
+            }
+        });
     }
 
     private final Coroutine<T> coro;
@@ -67,6 +86,8 @@ public class Task<T> extends Future<T> {
     private int cancelRequests;
     /** True while this task sits in its loop's ready queue for its next step. */
     private boolean stepQueued;
+    /** Where the loop's registry holds this task, or -1; kept by the loop (EventLoop.registerTask). */
+    private int registryIndex = -1;
 
     /**
      * Creates a task and schedules its first step (asyncio's {@code Task(coro, loop=...)}).
@@ -250,7 +271,6 @@ public class Task<T> extends Future<T> {
 
     /** Completes the task from the outcome {@link #body()} stashed. */
     private void finish() {
-        getLoop().unregisterTask(this);
         Throwable e = failure;
         if (e == null) {
             if (mustCancel) {
@@ -261,14 +281,15 @@ public class Task<T> extends Future<T> {
             } else {
                 complete(value);
             }
-            return;
-        }
-        failure = null;
-        if (e instanceof CancelledError ce) {
-            completeCancelled(ce);
         } else {
-            completeExceptionally(e);
+            failure = null;
+            if (e instanceof CancelledError ce) {
+                completeCancelled(ce);
+            } else {
+                completeExceptionally(e);
+            }
         }
+        getLoop().unregisterTask(this);
     }
 
     // ---------------------------------------------------------------- loop side

@@ -9,8 +9,6 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -62,11 +60,12 @@ import org.asyncio4j.future.VoidCoroutine;
  *   <li>run exactly the entries that are in the ready queue now; callbacks they schedule
  *       wait for the next iteration.
  * </ol>
- * The ready queue holds {@link Handle}s and {@link Task}s: a task's next step is the task
- * itself ({@link #scheduleStep}), so a step costs no allocation (a {@code Handle} and a
- * method reference per step were 48 bytes and a third of {@code task_switch}'s time above
- * the bare continuation's, measured on JDK 25). The task runs its step through the
- * {@link TaskStepper} that {@link Task} installs.
+ * The ready queue holds {@link Handle}s and the kernel's own entries: a task's next step
+ * is the task itself, a future's done callback its registration ({@link #scheduleStep}),
+ * so neither costs an allocation (a {@code Handle} and a method reference per step were
+ * 48 bytes and a third of {@code task_switch}'s time above the bare continuation's,
+ * measured on JDK 25). They run through the {@link TaskStepper} that {@link Task}
+ * installs.
  * Cross-thread wake-up: {@code sleeping} is set before the loop blocks in the selector
  * and cleared after; {@link #callSoonThreadsafe} enqueues first, then wakes the selector
  * only if {@code sleeping} was set (and clears it, so a burst of posts makes one system
@@ -74,7 +73,11 @@ import org.asyncio4j.future.VoidCoroutine;
  * missed: volatile accesses order the two sides (the Dekker pattern).
  *
  * <p>Pending tasks are held strongly in {@code tasks} until they finish, so a
- * fire-and-forget task is never garbage collected half-way.
+ * fire-and-forget task is never garbage collected half-way. {@code tasks} is an array,
+ * and each task keeps its own index in it (through the {@link TaskStepper}): registering
+ * appends, unregistering moves the last entry into the hole. An identity hash set did the
+ * same with a hash and a probe per register and unregister, a table four times as large
+ * and resizes: two thirds of {@code spawn}'s time (JFR, JDK 25).
  */
 public final class EventLoop implements AutoCloseable {
     private static final Logger LOG = System.getLogger("org.asyncio4j");
@@ -102,12 +105,14 @@ public final class EventLoop implements AutoCloseable {
     /** Closes the driver: from close(), or with a warning once the loop is collected unclosed. */
     private final DriverRelease driverRelease;
     private final Cleaner.Cleanable driverCleanup;
-    /** Handles and tasks (a task stands for its next step), in the order they run. */
+    /** Handles and kernel entries (a task stands for its next step), in the order they run. */
     private final ArrayDeque<Object> ready = new ArrayDeque<>(1024);
     private final TimerHeap timers = new TimerHeap();
     /** Handles posted from other threads, moved to {@code ready} each iteration. */
     private final ConcurrentLinkedQueue<Handle> posted = new ConcurrentLinkedQueue<>();
-    private final Set<Task<?>> tasks = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The registered tasks in {@code [0, taskCount)}; the task at {@code i} has registry index {@code i}. */
+    private Task<?>[] tasks = new Task<?>[64];
+    private int taskCount;
     private final Consumer<Handle> onReady = ready::add;
     /** Runs the step of a task found in the ready queue; installed by {@link Task}. */
     private static TaskStepper stepper;
@@ -366,13 +371,15 @@ public final class EventLoop implements AutoCloseable {
         ready.clear();
         timers.clear();
         posted.clear();
-        for (Task<?> t : tasks) {
-            if (!t.done()) {
-                // asyncio logs it from Task.__del__; the steps that would finish it are dropped here
-                callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!", null, t, null, null));
-            }
+        for (Task<?> t : allTasks()) {
+            // asyncio logs it from Task.__del__; the steps that would finish it are dropped here
+            callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!", null, t, null, null));
         }
-        tasks.clear();
+        for (int i = 0; i < taskCount; i++) {
+            stepper.setRegistryIndex(tasks[i], -1);
+        }
+        tasks = new Task<?>[0];
+        taskCount = 0;
         ExecutorService executor = defaultExecutor;
         if (executor != null) {
             defaultExecutor = null;
@@ -584,7 +591,7 @@ public final class EventLoop implements AutoCloseable {
                     h.run();
                 }
             } else {
-                stepper.runStep((Task<?>) e);
+                stepper.runStep(e);
             }
         }
     }
@@ -599,7 +606,7 @@ public final class EventLoop implements AutoCloseable {
             if (e instanceof Handle h) {
                 h.run();
             } else {
-                stepper.runStep((Task<?>) e);
+                stepper.runStep(e);
             }
             double took = (System.nanoTime() - t0) * 1e-9;
             Task<?> stepped = lastSteppedTask;
@@ -872,7 +879,9 @@ public final class EventLoop implements AutoCloseable {
     /** @return a snapshot of the tasks of this loop that are not done (asyncio's {@code all_tasks()}) */
     public Set<Task<?>> allTasks() {
         Set<Task<?>> live = new LinkedHashSet<>();
-        for (Task<?> t : tasks) {
+        Task<?>[] all = tasks;
+        for (int i = 0; i < taskCount; i++) {
+            Task<?> t = all[i];
             if (!t.done()) {
                 live.add(t);
             }
@@ -887,7 +896,18 @@ public final class EventLoop implements AutoCloseable {
      * @param task a pending task of this loop
      */
     public void registerTask(Task<?> task) {
-        tasks.add(task);
+        if (task == null) {
+            throw new NullPointerException("task must not be null");
+        }
+        int i = stepper.registryIndex(task);
+        if (i >= 0 && i < taskCount && tasks[i] == task) {
+            return;   // registered already
+        }
+        if (taskCount == tasks.length) {
+            tasks = java.util.Arrays.copyOf(tasks, Math.max(64, taskCount * 2));
+        }
+        stepper.setRegistryIndex(task, taskCount);
+        tasks[taskCount++] = task;
     }
 
     /**
@@ -897,7 +917,19 @@ public final class EventLoop implements AutoCloseable {
      * @param task the task
      */
     public void unregisterTask(Task<?> task) {
-        tasks.remove(task);
+        Task<?>[] all = tasks;
+        int i = stepper.registryIndex(task);
+        if (i < 0 || i >= taskCount || all[i] != task) {
+            return;   // not registered (or with another loop)
+        }
+        Task<?> last = all[--taskCount];
+        all[i] = last;
+        stepper.setRegistryIndex(last, i);
+        all[taskCount] = null;
+        stepper.setRegistryIndex(task, -1);
+        if (all.length > 256 && taskCount < all.length >>> 3) {
+            tasks = java.util.Arrays.copyOf(all, all.length >>> 1);   // give a spike's array back
+        }
     }
 
     /**
@@ -945,18 +977,19 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Low-level, for {@link Task}: puts the task's next step at the end of the ready
-     * queue, as {@link #callSoon} would put a handle, without allocating one. The step runs
-     * only if the task expects one (a step scheduled by anyone else is skipped).
+     * Low-level, for {@link Task} and {@link Future}: puts a task's next step (the task
+     * itself) or a future's done callback at the end of the ready queue, as
+     * {@link #callSoon} would put a handle, without allocating one. A task's step runs only
+     * if the task expects one; anything else the kernel did not schedule is skipped.
      *
-     * @param task the task
+     * @param entry the task, or the future's callback registration
      * @throws IllegalStateException if the loop is closed, or called from another thread
      *     while the loop runs
      */
-    public void scheduleStep(Task<?> task) {
+    public void scheduleStep(Object entry) {
         checkClosed();
         checkThread();
-        ready.add(task);
+        ready.add(entry);
     }
 
     /**
@@ -972,17 +1005,31 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * How the loop runs a task's step found in its ready queue: in the task's context,
-     * reporting what escapes to the loop's exception handler, as {@link Handle} does.
-     * Only {@link Task} implements it.
+     * How the loop runs a kernel entry found in its ready queue ({@link #scheduleStep}):
+     * in its context, reporting what escapes to the loop's exception handler, as
+     * {@link Handle} does. Only {@link Task} implements it.
      */
     public interface TaskStepper {
         /**
-         * Runs the step of {@code task} if the task expects one.
+         * Runs the step of a task (if the task expects one) or a future's done callback.
          *
-         * @param task a task taken from the ready queue
+         * @param entry an entry taken from the ready queue that is not a {@link Handle}
          */
-        void runStep(Task<?> task);
+        void runStep(Object entry);
+
+        /**
+         * @param task a task
+         * @return the index the loop last gave {@code task} in its registry, or -1
+         */
+        int registryIndex(Task<?> task);
+
+        /**
+         * Stores the task's index in its loop's registry.
+         *
+         * @param task a task
+         * @param index the index, or -1
+         */
+        void setRegistryIndex(Task<?> task, int index);
     }
 
     /**
