@@ -31,11 +31,12 @@ abstract class CoroutineEngine {
     abstract String name();
 
     /**
-     * Makes a strand that will run {@code body} at its first {@link Strand#resume()}.
+     * Makes a strand that will run {@code task}'s body ({@link Task#body()}, which catches
+     * everything itself) at its first {@link Strand#resume()}.
      *
-     * @param body the coroutine body; it must catch everything itself
+     * @param task the task whose coroutine the strand runs
      */
-    abstract Strand newStrand(Runnable body);
+    abstract Strand newStrand(Task<?> task);
 
     private static CoroutineEngine select() {
         String wanted = System.getProperty("asyncio4j.engine", "");

@@ -284,16 +284,28 @@ public class Future<T> {
      * @param waiter the future (often a task) that waits for this one, for call graphs
      */
     public final void addAwaitingCallback(Consumer<? super Future<T>> callback, Future<?> waiter) {
+        addAwaitingCallback(callback, waiter, null);
+    }
+
+    /**
+     * Like {@link #addAwaitingCallback(Consumer, Future)}, running the callback in
+     * {@code context} (a gather of many children shares one context copy).
+     *
+     * @param callback receives this future
+     * @param waiter the future that waits for this one
+     * @param context where the callback runs, or {@code null} for a copy of the current context
+     */
+    public final void addAwaitingCallback(Consumer<? super Future<T>> callback, Future<?> waiter, Context context) {
         loop.checkThread("Future.addAwaitingCallback()");
         if (callback == null || waiter == null) {
             throw new NullPointerException(callback == null ? "callback must not be null" : "waiter must not be null");
         }
-        addCallbackEntry(new AwaitingCallback<>(this, callback, Context.copyContext(), waiter));
+        addCallbackEntry(new AwaitingCallback<>(this, callback, context == null ? Context.copyContext() : context, waiter));
     }
 
     private void addCallbackEntry(DoneCallback<T> entry) {
         if (state != PENDING) {
-            loop.callSoon(entry, entry.context);
+            loop.scheduleStep(entry);
         } else {
             addEntry(entry);
         }
@@ -371,9 +383,25 @@ public class Future<T> {
     private void schedule(Object entry) {
         if (entry instanceof Task<?> task) {
             task.wakeUp();
-        } else if (entry instanceof DoneCallback<?> d) {
-            loop.callSoon(d, d.context);
+        } else if (entry instanceof DoneCallback<?>) {
+            // the registration is its own ready-queue entry: no Handle (see EventLoop)
+            loop.scheduleStep(entry);
         } // else an AwaitedBy record: nothing to run
+    }
+
+    /**
+     * Runs a done callback the loop found in its ready queue, in its context; what it
+     * throws goes to the loop's exception handler, as from a {@code Handle}.
+     */
+    static void runQueuedCallback(Object entry) {
+        if (!(entry instanceof DoneCallback<?> d)) {
+            return;   // not the kernel's: skipped (see EventLoop.scheduleStep)
+        }
+        try {
+            d.context.run(d);
+        } catch (Throwable t) {
+            d.future.loop.callExceptionHandler(new ExceptionContext("Exception in callback " + d.callback, t, null, null, null));
+        }
     }
 
     /** @return how many callbacks are registered (for reprs and statistics) */

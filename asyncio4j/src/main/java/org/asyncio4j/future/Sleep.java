@@ -1,7 +1,6 @@
 package org.asyncio4j.future;
 
 import org.asyncio4j.loop.EventLoop;
-import org.asyncio4j.loop.TimerHandle;
 
 /**
  * The implementation of {@code AsyncIO.sleep} (asyncio's {@code asyncio.sleep}): it lives
@@ -36,16 +35,7 @@ public final class Sleep {
             return result;
         }
         EventLoop loop = task.getLoop();
-        Future<T> done = new Future<>(loop);
-        TimerHandle timer = loop.callLater(delay, () -> {
-            if (!done.done()) {
-                done.setResult(result);
-            }
-        });
-        try {
-            return done.await();
-        } finally {
-            timer.cancel();
-        }
+        task.sleepUntil(loop.time() + delay);
+        return result;
     }
 }

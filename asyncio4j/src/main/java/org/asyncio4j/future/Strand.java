@@ -16,11 +16,13 @@ interface Strand {
     /**
      * Coroutine side: gives control back to whoever called {@link #resume()}.
      *
+     * @param debug whether the loop is in debug mode (then the continuation engine also
+     *     refuses a suspension with a monitor held)
      * @throws IllegalStateException if the coroutine cannot suspend here: its stack is
      *     pinned (a class initializer or native frame), or it is out of stack; the
      *     coroutine then still has its turn, and nothing changed on the loop side
      */
-    void suspend();
+    void suspend(boolean debug);
 
     /** @return whether the body has returned (normally or not) */
     boolean isDone();

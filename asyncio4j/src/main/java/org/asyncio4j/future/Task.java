@@ -2,7 +2,7 @@ package org.asyncio4j.future;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.asyncio4j.loop.EventLoop;
-import org.asyncio4j.loop.Handle;
+import org.asyncio4j.loop.ExceptionContext;
 import org.asyncio4j.loop.WakeUpHook;
 
 /**
@@ -38,10 +38,53 @@ import org.asyncio4j.loop.WakeUpHook;
  * before it ever ran never starts its coroutine. Tasks are registered with their loop
  * while pending, so a fire-and-forget task is never lost to the garbage collector.
  *
+ * <p>A scheduled step is the task itself in the loop's ready queue
+ * ({@link EventLoop#scheduleStep}), not a {@code Handle}: {@code stepQueued} is true while
+ * exactly one such entry is pending (a task waits on one thing at a time, so it never
+ * has two), and the loop's {@link EventLoop.TaskStepper} runs the step only then.
+ *
  * @param <T> the result type
  */
 public class Task<T> extends Future<T> {
     private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    static {
+        EventLoop.installTaskStepper(new EventLoop.TaskStepper() {
+            @Override
+            public void runStep(Object entry) {
+                if (entry instanceof Task<?> t) {
+                    t.runQueuedStep();
+                } else {
+                    Future.runQueuedCallback(entry);
+                }
+            }
+
+            @Override
+            public int registryIndex(Task<?> task) {
+                return task.registryIndex;
+            }
+
+            @Override
+            public void setRegistryIndex(Task<?> task, int index) {
+                task.registryIndex = index;
+            }
+
+            @Override
+            public boolean sleepsOn(Task<?> task, long seq) {
+                return task.sleepSeq == seq;
+            }
+
+            @Override
+            public boolean wake(Task<?> task, long seq) {
+                if (task.sleepSeq != seq) {
+                    return false;
+                }
+                task.sleepSeq = 0;
+                task.scheduleStep();
+                return true;
+            }
+        });
+    }
 
     private final Coroutine<T> coro;
     private final Context context;
@@ -57,6 +100,17 @@ public class Task<T> extends Future<T> {
     private Throwable resumeWith;
     /** Cancellation requests not yet matched by {@link #uncancel()}. */
     private int cancelRequests;
+    /** True while this task sits in its loop's ready queue for its next step. */
+    private boolean stepQueued;
+    /** Where the loop's registry holds this task, or -1; kept by the loop (EventLoop.registerTask). */
+    private int registryIndex = -1;
+    /**
+     * The sequence number of the loop timer this task sleeps on ({@link #sleepUntil}), 0
+     * when it does not sleep, or {@link #SLEEP_CANCELLED}: the sleep was cancelled and
+     * raises {@link CancelledError} with {@code mustCancelMessage} when the task resumes.
+     */
+    private long sleepSeq;
+    private static final long SLEEP_CANCELLED = -1;
 
     /**
      * Creates a task and schedules its first step (asyncio's {@code Task(coro, loop=...)}).
@@ -92,7 +146,7 @@ public class Task<T> extends Future<T> {
                 throw e;
             }
         } else {
-            loop.callSoon(this::step, this.context);
+            scheduleStep();
             loop.registerTask(this);
         }
     }
@@ -150,10 +204,10 @@ public class Task<T> extends Future<T> {
             mustCancel = false;
         }
         // a future the cancellation completed wakes the task at the next iteration, as if
-        // it had been registered first; the handle lets a failed suspension take it back
-        Handle step = null;
-        if (f.done()) {
-            step = getLoop().callSoon(this::step, context);
+        // it had been registered first; a failed suspension takes the step back
+        boolean scheduled = f.done();
+        if (scheduled) {
+            scheduleStep();
         } else {
             f.addWaiter(this);
         }
@@ -161,8 +215,8 @@ public class Task<T> extends Future<T> {
         try {
             suspend();
         } catch (Throwable t) {
-            if (step != null) {
-                step.cancel();
+            if (scheduled) {
+                unscheduleStep();
             } else {
                 f.removeWaiter(this);
             }
@@ -174,15 +228,55 @@ public class Task<T> extends Future<T> {
     }
 
     /**
+     * Parks the running coroutine until the loop time {@code when} (or until the task is
+     * cancelled: then {@link CancelledError} is raised here). The task itself is the
+     * timer's entry in the loop's heap ({@link EventLoop#scheduleStepAt}): a sleep
+     * allocates nothing, where a future, its timer handle, a callback and a context copy
+     * were 136 bytes per sleep, live while the task sleeps (a million sleepers spent half
+     * their time in young collections copying them, JDK 25, G1). The task resumes one loop
+     * iteration after the timer is due, as when the timer completed an awaited future.
+     */
+    final void sleepUntil(double when) {
+        boolean deliveredCancel = mustCancel;
+        if (deliveredCancel) {
+            // as await delivers a pending cancellation to the future it awaits: the sleep
+            // is cancelled before it starts, and raises at the next iteration
+            mustCancel = false;
+            sleepSeq = SLEEP_CANCELLED;
+            scheduleStep();
+        } else {
+            sleepSeq = getLoop().scheduleStepAt(when, this);
+        }
+        try {
+            suspend();
+        } catch (Throwable t) {
+            if (deliveredCancel) {
+                unscheduleStep();
+                mustCancel = true;
+            } else {
+                getLoop().stepTimerCancelled();
+            }
+            sleepSeq = 0;
+            throw SuspensionFailed.unwrap(t);
+        }
+        long s = sleepSeq;
+        sleepSeq = 0;
+        rethrowResumeWith();
+        if (s == SLEEP_CANCELLED) {
+            throw new CancelledError(mustCancelMessage);
+        }
+    }
+
+    /**
      * Gives the loop one iteration and resumes (asyncio's bare {@code yield}, which
      * {@code sleep(0)} uses). Must be called by the running task's coroutine.
      */
     final void yieldOnce() {
-        Handle step = getLoop().callSoon(this::step, context);
+        scheduleStep();
         try {
             suspend();
         } catch (Throwable t) {
-            step.cancel();
+            unscheduleStep();
             throw SuspensionFailed.unwrap(t);
         }
         rethrowResumeWith();
@@ -194,16 +288,18 @@ public class Task<T> extends Future<T> {
      * {@link SuspensionFailed#unwrap} of what came out.
      */
     private void suspend() {
+        // the same slot after the resume: the continuation engine resumes on the loop
+        // thread, the virtual-thread engine on the task's own thread, as before
         Context.Slot slot = Context.slot();
         Context mine = slot.current;
         try {
-            strand.suspend();
+            strand.suspend(getLoop().getDebug());
         } catch (IllegalStateException refused) {
             throw new SuspensionFailed(refused);
         } catch (StackOverflowError e) {
             throw new SuspensionFailed(SuspendRefusal.outOfStack(e));
         }
-        Context.slot().current = mine;
+        slot.current = mine;
     }
 
     /** After a resume: throws what the waking step asked for. */
@@ -223,7 +319,7 @@ public class Task<T> extends Future<T> {
      * into a frozen compiled frame, each such frame is deoptimized one by one on resume,
      * which costs microseconds per task after a burst of a million.
      */
-    private void body() {
+    final void body() {
         try {
             Throwable t = resumeWith;
             if (t != null) {
@@ -238,7 +334,6 @@ public class Task<T> extends Future<T> {
 
     /** Completes the task from the outcome {@link #body()} stashed. */
     private void finish() {
-        getLoop().unregisterTask(this);
         Throwable e = failure;
         if (e == null) {
             if (mustCancel) {
@@ -249,14 +344,15 @@ public class Task<T> extends Future<T> {
             } else {
                 complete(value);
             }
-            return;
-        }
-        failure = null;
-        if (e instanceof CancelledError ce) {
-            completeCancelled(ce);
         } else {
-            completeExceptionally(e);
+            failure = null;
+            if (e instanceof CancelledError ce) {
+                completeCancelled(ce);
+            } else {
+                completeExceptionally(e);
+            }
         }
+        getLoop().unregisterTask(this);
     }
 
     // ---------------------------------------------------------------- loop side
@@ -266,13 +362,46 @@ public class Task<T> extends Future<T> {
      * {@link WakeUpHook} (schedule fuzzing in tests) may delay it.
      */
     final void wakeUp() {
-        EventLoop loop = getLoop();
-        WakeUpHook hook = loop.getWakeUpHook();
+        WakeUpHook hook = getLoop().getWakeUpHook();
         if (hook != null) {
+            // schedule fuzzing may hold the step back a few iterations (see testing.ScheduleFuzzer)
             hook.wakeUp(this, waitingOn, this::step);
             return;
         }
-        loop.callSoon(this::step, context);
+        scheduleStep();
+    }
+
+    private void scheduleStep() {
+        getLoop().scheduleStep(this);
+        stepQueued = true;
+    }
+
+    /** Takes back the step just scheduled: the suspension it was for failed. */
+    private void unscheduleStep() {
+        stepQueued = false;
+        getLoop().unscheduleStep(this);
+    }
+
+    /**
+     * The loop found this task in its ready queue: runs the step in the task's context,
+     * and reports what escapes, as a {@code Handle} does for a callback.
+     */
+    private void runQueuedStep() {
+        if (!stepQueued) {
+            return;   // not one of ours (see EventLoop.scheduleStep)
+        }
+        stepQueued = false;
+        try {
+            Context.Slot slot = Context.slot();
+            Context outer = context.enter(slot);
+            try {
+                step();
+            } finally {
+                context.exit(slot, outer);
+            }
+        } catch (Throwable t) {
+            getLoop().callExceptionHandler(new ExceptionContext("Exception in callback step of " + this, t, this, null, null));
+        }
     }
 
     /** One step: resume the coroutine until it suspends again or finishes. */
@@ -303,7 +432,7 @@ public class Task<T> extends Future<T> {
     private void runStrand() {
         Strand s = strand;
         if (s == null) {
-            s = strand = CoroutineEngine.INSTANCE.newStrand(this::body);
+            s = strand = CoroutineEngine.INSTANCE.newStrand(this);
         }
         s.resume();
         if (s.isDone()) {
@@ -354,6 +483,15 @@ public class Task<T> extends Future<T> {
         cancelRequests++;
         if (w != null && w.cancel(msg)) {
             // keep waitingOn: if it is a task that swallows the cancellation we may cancel it again
+            return true;
+        }
+        if (sleepSeq > 0) {
+            // as cancelling the future of a sleep did: the sleep ends now and raises
+            // CancelledError(msg); a later cancel() before the step wins, as before
+            getLoop().stepTimerCancelled();
+            sleepSeq = SLEEP_CANCELLED;
+            mustCancelMessage = msg;
+            scheduleStep();
             return true;
         }
         mustCancel = true;

@@ -49,8 +49,8 @@ final class VirtualThreadEngine extends CoroutineEngine {
     }
 
     @Override
-    Strand newStrand(Runnable body) {
-        return new VirtualThreadStrand(body);
+    Strand newStrand(Task<?> task) {
+        return new VirtualThreadStrand(task::body);
     }
 
     /**
@@ -164,7 +164,7 @@ final class VirtualThreadEngine extends CoroutineEngine {
          * the hand-over would leave two threads running the loop's state).
          */
         @Override
-        public void suspend() {
+        public void suspend(boolean debug) {
             Optional<String> clinit = SuspendRefusal.classInitializer();
             if (clinit.isPresent()) {
                 throw SuspendRefusal.insideClassInitializer(clinit.get());

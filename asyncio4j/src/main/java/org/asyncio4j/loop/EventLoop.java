@@ -64,10 +64,24 @@ import org.asyncio4j.future.VoidCoroutine;
  *       and never when no channel is registered: a system call costs more than most
  *       callbacks), else until the nearest timer, else until woken;
  *   <li>move callbacks posted from other threads into the ready queue;
- *   <li>move every due timer into the ready queue;
- *   <li>run exactly the handles that are in the ready queue now; callbacks they schedule
- *       wait for the next iteration.
+ *   <li>note the time: the timers due by then run in this iteration;
+ *   <li>run exactly the entries that are in the ready queue now, then the due timers, in
+ *       heap order, straight from the heap; callbacks they schedule wait for the next
+ *       iteration, and so do timers they schedule: a due one scheduled in this iteration
+ *       (its {@code seq} is past the one noted with the time) is set aside in
+ *       {@code deferredTimers} and put back at the end of the iteration.
  * </ol>
+ * This is asyncio's order (due timers are appended to the ready queue), without moving
+ * each timer through the ready queue: a reference stored into the queue's array, an old
+ * object once the queue is large, costs G1's card-marking barrier (with
+ * {@code -XX:+UseParallelGC}, whose barrier is a plain card mark, {@code timers} ran 25%
+ * faster; JDK 25).
+ * The ready queue holds {@link Handle}s and the kernel's own entries: a task's next step
+ * is the task itself, a future's done callback its registration ({@link #scheduleStep}),
+ * so neither costs an allocation (a {@code Handle} and a method reference per step were
+ * 48 bytes and a third of {@code task_switch}'s time above the bare continuation's,
+ * measured on JDK 25). They run through the {@link TaskStepper} that {@link Task}
+ * installs.
  * Cross-thread wake-up: {@code sleeping} is set before the loop blocks in the selector
  * and cleared after; {@link #callSoonThreadsafe} enqueues first, then wakes the selector
  * only if {@code sleeping} was set (and clears it, so a burst of posts makes one system
@@ -75,7 +89,11 @@ import org.asyncio4j.future.VoidCoroutine;
  * missed: volatile accesses order the two sides (the Dekker pattern).
  *
  * <p>Pending tasks are held strongly in {@code tasks} until they finish, so a
- * fire-and-forget task is never garbage collected half-way.
+ * fire-and-forget task is never garbage collected half-way. {@code tasks} is an array,
+ * and each task keeps its own index in it (through the {@link TaskStepper}): registering
+ * appends, unregistering moves the last entry into the hole. An identity hash set did the
+ * same with a hash and a probe per register and unregister, a table four times as large
+ * and resizes: two thirds of {@code spawn}'s time (JFR, JDK 25).
  */
 public final class EventLoop implements AutoCloseable {
     private static final Logger LOG = System.getLogger("org.asyncio4j");
@@ -106,12 +124,19 @@ public final class EventLoop implements AutoCloseable {
     /** Closes the driver: from close(), or with a warning once the loop is collected unclosed. */
     private final DriverRelease driverRelease;
     private final Cleaner.Cleanable driverCleanup;
-    private final ArrayDeque<Handle> ready = new ArrayDeque<>(1024);
+    /** Handles and kernel entries (a task stands for its next step), in the order they run. */
+    private final ArrayDeque<Object> ready = new ArrayDeque<>(1024);
     private final TimerHeap timers = new TimerHeap();
+    /** Due timers scheduled during the current iteration, held out of it (usually empty). */
+    private final TimerHeap deferredTimers = new TimerHeap();
     /** Handles posted from other threads, moved to {@code ready} each iteration. */
     private final ConcurrentLinkedQueue<Handle> posted = new ConcurrentLinkedQueue<>();
-    private final Set<Task<?>> tasks = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The registered tasks in {@code [0, taskCount)}; the task at {@code i} has registry index {@code i}. */
+    private Task<?>[] tasks = new Task<?>[64];
+    private int taskCount;
     private final Consumer<Handle> onReady = ready::add;
+    /** Runs the step of a task found in the ready queue; installed by {@link Task}. */
+    private static TaskStepper stepper;
 
     /** The thread running the loop, or null when it is not running. */
     private volatile Thread thread;
@@ -119,7 +144,8 @@ public final class EventLoop implements AutoCloseable {
     /** True while the loop is (about to be) blocked in the selector. */
     private volatile boolean sleeping;
     private boolean stopping;
-    private long timerSeq;
+    /** The next timer's sequence number; from 1, as a sleeping task stores 0 for "no timer". */
+    private long timerSeq = 1;
     private int cancelledTimers;
     private int sinceIoPoll;
     /** The loop thread was interrupted while running; given back when runForever returns. */
@@ -394,13 +420,15 @@ public final class EventLoop implements AutoCloseable {
         ready.clear();
         timers.clear();
         posted.clear();
-        for (Task<?> t : tasks) {
-            if (!t.done()) {
-                // asyncio logs it from Task.__del__; the steps that would finish it are dropped here
-                callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!", null, t, null, null));
-            }
+        for (Task<?> t : allTasks()) {
+            // asyncio logs it from Task.__del__; the steps that would finish it are dropped here
+            callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!", null, t, null, null));
         }
-        tasks.clear();
+        for (int i = 0; i < taskCount; i++) {
+            stepper.setRegistryIndex(tasks[i], -1);
+        }
+        tasks = new Task<?>[0];
+        taskCount = 0;
         ExecutorService executor = defaultExecutor;
         if (executor != null) {
             defaultExecutor = null;
@@ -590,52 +618,84 @@ public final class EventLoop implements AutoCloseable {
                 ready.add(h);
             }
         }
-        if (!timers.isEmpty()) {
-            double end = clock.time() + CLOCK_RESOLUTION;
-            while (!timers.isEmpty() && timers.peekWhen() < end) {
-                TimerHandle t = timers.poll();
-                t.scheduled = false;
-                if (t.cancelled) {
-                    cancelledTimers--;
-                } else {
-                    ready.add(t);
+        double end = timers.isEmpty() ? Double.NEGATIVE_INFINITY : clock.time() + CLOCK_RESOLUTION;
+        long seqLimit = timerSeq;
+        ITERATIONS.setOpaque(this, iterations + 1); // read by the blocked-loop watchdog
+        int n = ready.size();
+        try {
+            if (debug) {
+                runReadyTimed(n);
+            } else {
+                while (n-- > 0) {
+                    Object e = ready.poll();
+                    if (e instanceof Handle h) {
+                        if (!h.cancelled) {
+                            h.run();
+                        }
+                    } else {
+                        stepper.runStep(e);
+                    }
                 }
             }
-        }
-        ITERATIONS.setOpaque(this, iterations + 1);
-        int n = ready.size();
-        if (debug) {
-            runReadyTimed(n);
-            return;
-        }
-        while (n-- > 0) {
-            Handle h = ready.poll();
-            if (!h.cancelled) {
-                h.run();
+            while (!timers.isEmpty() && timers.peekWhen() < end) {
+                long seq = timers.peekSeq();
+                if (seq >= seqLimit) {
+                    double when = timers.peekWhen();
+                    deferredTimers.add(timers.poll(), when, seq);
+                    continue;
+                }
+                Object e = timers.poll();
+                if (e instanceof TimerHandle t) {
+                    t.scheduled = false;
+                    if (t.cancelled) {
+                        cancelledTimers--;
+                    } else if (debug) {
+                        runTimed(t);
+                    } else {
+                        t.run();
+                    }
+                } else if (!stepper.wake((Task<?>) e, seq)) {
+                    cancelledTimers--;
+                }
+            }
+        } finally {
+            while (!deferredTimers.isEmpty()) {
+                double when = deferredTimers.peekWhen();
+                long seq = deferredTimers.peekSeq();
+                timers.add(deferredTimers.poll(), when, seq);
             }
         }
     }
 
     private void runReadyTimed(int n) {
         while (n-- > 0) {
-            Handle h = ready.poll();
-            if (!h.cancelled) {
-                SlowCallbackEvent event = new SlowCallbackEvent();
-                event.begin();
-                long t0 = System.nanoTime();
-                h.run();
-                double took = (System.nanoTime() - t0) * 1e-9;
-                Task<?> stepped = lastSteppedTask;
-                lastSteppedTask = null; // held only while its step is timed, so it can be collected
-                if (took >= slowCallbackDuration) {
-                    String what = stepped != null ? describeStep(stepped) : h.toString();
-                    LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", what, took));
-                    if (event.isEnabled()) {
-                        event.end();
-                        event.callback = what;
-                        event.commit();
-                    }
-                }
+            Object e = ready.poll();
+            if (!(e instanceof Handle h && h.cancelled)) {
+                runTimed(e);
+            }
+        }
+    }
+
+    /** Runs a handle or kernel entry, and logs it when it took longer than slowCallbackDuration. */
+    private void runTimed(Object e) {
+        SlowCallbackEvent event = new SlowCallbackEvent();
+        event.begin();
+        long t0 = System.nanoTime();
+        if (e instanceof Handle h) {
+            h.run();
+        } else {
+            stepper.runStep(e);
+        }
+        double took = (System.nanoTime() - t0) * 1e-9;
+        Task<?> stepped = lastSteppedTask;
+        lastSteppedTask = null; // held only while its step is timed, so it can be collected
+        if (took >= slowCallbackDuration) {
+            String what = stepped != null ? describeStep(stepped) : String.valueOf(e);
+            LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", what, took));
+            if (event.isEnabled()) {
+                event.end();
+                event.callback = what;
+                event.commit();
             }
         }
     }
@@ -653,8 +713,8 @@ public final class EventLoop implements AutoCloseable {
             cancelledTimers = 0;
             return;
         }
-        while (!timers.isEmpty() && timers.peek().cancelled) {
-            timers.poll().scheduled = false;
+        while (!timers.isEmpty() && timers.peekCancelled()) {
+            TimerHeap.unscheduled(timers.poll());
             cancelledTimers--;
         }
     }
@@ -938,7 +998,9 @@ public final class EventLoop implements AutoCloseable {
     /** @return a snapshot of the tasks of this loop that are not done (asyncio's {@code all_tasks()}) */
     public Set<Task<?>> allTasks() {
         Set<Task<?>> live = new LinkedHashSet<>();
-        for (Task<?> t : tasks) {
+        Task<?>[] all = tasks;
+        for (int i = 0; i < taskCount; i++) {
+            Task<?> t = all[i];
             if (!t.done()) {
                 live.add(t);
             }
@@ -953,7 +1015,18 @@ public final class EventLoop implements AutoCloseable {
      * @param task a pending task of this loop
      */
     public void registerTask(Task<?> task) {
-        tasks.add(task);
+        if (task == null) {
+            throw new NullPointerException("task must not be null");
+        }
+        int i = stepper.registryIndex(task);
+        if (i >= 0 && i < taskCount && tasks[i] == task) {
+            return;   // registered already
+        }
+        if (taskCount == tasks.length) {
+            tasks = java.util.Arrays.copyOf(tasks, Math.max(64, taskCount * 2));
+        }
+        stepper.setRegistryIndex(task, taskCount);
+        tasks[taskCount++] = task;
     }
 
     /**
@@ -963,7 +1036,19 @@ public final class EventLoop implements AutoCloseable {
      * @param task the task
      */
     public void unregisterTask(Task<?> task) {
-        tasks.remove(task);
+        Task<?>[] all = tasks;
+        int i = stepper.registryIndex(task);
+        if (i < 0 || i >= taskCount || all[i] != task) {
+            return;   // not registered (or with another loop)
+        }
+        Task<?> last = all[--taskCount];
+        all[i] = last;
+        stepper.setRegistryIndex(last, i);
+        all[taskCount] = null;
+        stepper.setRegistryIndex(task, -1);
+        if (all.length > 256 && taskCount < all.length >>> 3) {
+            tasks = java.util.Arrays.copyOf(all, all.length >>> 1);   // give a spike's array back
+        }
     }
 
     /**
@@ -1008,6 +1093,126 @@ public final class EventLoop implements AutoCloseable {
         Task<?> previous = currentTask;
         currentTask = task;
         return previous;
+    }
+
+    /**
+     * Low-level, for {@link Task} and {@link Future}: puts a task's next step (the task
+     * itself) or a future's done callback at the end of the ready queue, as
+     * {@link #callSoon} would put a handle, without allocating one. A task's step runs only
+     * if the task expects one; anything else the kernel did not schedule is skipped.
+     *
+     * @param entry the task, or the future's callback registration
+     * @throws IllegalStateException if the loop is closed, or called from another thread
+     *     while the loop runs
+     */
+    public void scheduleStep(Object entry) {
+        checkClosed();
+        checkThread();
+        ready.add(entry);
+    }
+
+    /**
+     * Low-level, for {@link Task}: takes back the step {@link #scheduleStep} just queued
+     * (a suspension that failed right after scheduling it), so that it cannot run ahead of
+     * the task's next one.
+     *
+     * @param task the task
+     */
+    public void unscheduleStep(Task<?> task) {
+        checkThread();
+        ready.removeLastOccurrence(task);   // the last entry: nothing ran since it was queued
+    }
+
+    /**
+     * Low-level, for {@link Task}: a sleeping task's timer. At {@code when} the loop
+     * schedules the task's next step, as a timer callback completing the future the task
+     * awaits would, but without the future, the callback and the handle (the task itself
+     * is the heap entry). The timer counts as cancelled once the task no longer sleeps on
+     * the returned sequence number ({@link TaskStepper#sleepsOn}); the task then calls
+     * {@link #stepTimerCancelled()}.
+     *
+     * @param when a loop time, in seconds; not NaN
+     * @param task the task
+     * @return the timer's sequence number
+     * @throws IllegalStateException if the loop is closed, or called from another thread
+     *     while the loop runs
+     */
+    public long scheduleStepAt(double when, Task<?> task) {
+        if (Double.isNaN(when)) {
+            throw new IllegalArgumentException("when must be a loop time in seconds, got NaN");
+        }
+        checkClosed();
+        checkThread();
+        long seq = timerSeq++;
+        timers.add(task, when, seq);
+        return seq;
+    }
+
+    /** Low-level, for {@link Task}: a timer of {@link #scheduleStepAt} was cancelled. */
+    public void stepTimerCancelled() {
+        cancelledTimers++;
+    }
+
+    static TaskStepper stepper() {
+        return stepper;
+    }
+
+    /**
+     * How the loop runs a kernel entry found in its ready queue ({@link #scheduleStep}):
+     * in its context, reporting what escapes to the loop's exception handler, as
+     * {@link Handle} does. Only {@link Task} implements it.
+     */
+    public interface TaskStepper {
+        /**
+         * Runs the step of a task (if the task expects one) or a future's done callback.
+         *
+         * @param entry an entry taken from the ready queue that is not a {@link Handle}
+         */
+        void runStep(Object entry);
+
+        /**
+         * @param task a task
+         * @return the index the loop last gave {@code task} in its registry, or -1
+         */
+        int registryIndex(Task<?> task);
+
+        /**
+         * Stores the task's index in its loop's registry.
+         *
+         * @param task a task
+         * @param index the index, or -1
+         */
+        void setRegistryIndex(Task<?> task, int index);
+
+        /**
+         * @param task a task
+         * @param seq a timer's sequence number
+         * @return whether {@code task} still sleeps on that timer of {@link #scheduleStepAt}
+         */
+        boolean sleepsOn(Task<?> task, long seq);
+
+        /**
+         * That timer is due: schedules the task's step if it still sleeps on it.
+         *
+         * @param task a task
+         * @param seq the timer's sequence number
+         * @return false if the timer was cancelled
+         */
+        boolean wake(Task<?> task, long seq);
+    }
+
+    /**
+     * Installs the {@link TaskStepper}; only {@link Task}'s class initializer may, once.
+     *
+     * @param s the stepper
+     * @throws IllegalStateException if called from elsewhere, or a second time
+     */
+    public static synchronized void installTaskStepper(TaskStepper s) {
+        Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+        if (caller != Task.class || stepper != null) {
+            throw new IllegalStateException("the task stepper is installed by Task only, once");
+        }
+        stepper = s;
     }
 
     // ================================================================ executors
@@ -1288,6 +1493,8 @@ public final class EventLoop implements AutoCloseable {
      * Low-level, for test tools and diagnostics: the callbacks waiting to run, those ready
      * first (in the order they will run), then the timers, in no particular order; cancelled
      * ones are left out (asyncio's private {@code loop._ready} and {@code loop._scheduled}).
+     * Task steps, sleeping tasks and futures' done callbacks are not handles and are not
+     * listed (pending tasks are in {@link #allTasks()}).
      * Callbacks posted from other threads and not yet moved to the ready queue are included.
      *
      * @return a snapshot
@@ -1296,8 +1503,8 @@ public final class EventLoop implements AutoCloseable {
     public java.util.List<Handle> scheduledHandles() {
         checkThread("EventLoop.scheduledHandles()");
         java.util.List<Handle> out = new java.util.ArrayList<>();
-        for (Handle h : ready) {
-            if (!h.cancelled) {
+        for (Object e : ready) {
+            if (e instanceof Handle h && !h.cancelled) {
                 out.add(h);
             }
         }
@@ -1307,8 +1514,7 @@ public final class EventLoop implements AutoCloseable {
             }
         }
         for (int i = 0; i < timers.size(); i++) {
-            TimerHandle t = timers.get(i);
-            if (!t.cancelled) {
+            if (timers.get(i) instanceof TimerHandle t && !t.cancelled) {
                 out.add(t);
             }
         }
