@@ -42,7 +42,9 @@ import org.junit.platform.commons.support.ReflectionSupport;
  *   <li><b>Schedule fuzzing.</b> {@code seeds = N} runs the test N times under a
  *       {@link org.asyncio4j.testing.ScheduleFuzzer} seeded 1 to N and stops at the first
  *       failure, reported (and printed to standard error) with its seed and the line that
- *       replays it; {@code seed = S} makes one run under seed S.
+ *       replays it; the failing seed is run once more first, and when that run passes the
+ *       report says the seed does not replay and why (real time, I/O or threads decide the
+ *       outcome, not the schedule); {@code seed = S} makes one run under seed S.
  * </ul>
  *
  * <p>Implementation overview: JUnit resolves the parameters first; the resolver makes the
@@ -118,11 +120,25 @@ public final class AsyncIOExtension implements ParameterResolver, InvocationInte
             try {
                 execute(run, method, target, resolved);
             } catch (Throwable failure) {
-                String report = "failed under schedule seed " + seed + " (run " + seed + " of " + settings.seeds()
-                        + "); replay it with: @AsyncIOTest(seed = " + seed + ")";
+                String report = "failed under schedule seed " + seed + " (run " + seed + " of " + settings.seeds() + "); "
+                        + (replays(settings, seed, method, target, resolved)
+                                ? "replay it with: @AsyncIOTest(seed = " + seed + ")"
+                                : "but seed " + seed + " does not replay: run again under it, the test passed, so its "
+                                        + "outcome depends on something the seed does not control (real time, real I/O "
+                                        + "or other threads); @AsyncIOTest(seed = " + seed + ") may not show the failure");
                 System.err.println(method.getDeclaringClass().getName() + "." + method.getName() + " " + report);
                 throw new AssertionError(report + ": " + failure, failure);
             }
+        }
+    }
+
+    /** Runs the test once more under {@code seed}: whether it fails again, as a replay must. */
+    private static boolean replays(Settings settings, long seed, Method method, Object target, List<Object> resolved) {
+        try {
+            execute(new TestRun(settings, seed), method, target, resolved);
+            return false;
+        } catch (Throwable again) {
+            return true;
         }
     }
 

@@ -142,6 +142,13 @@ class AsyncIOExtensionTest {
     }
 
     @Test
+    void aFailingSeedThatDoesNotReplayIsReportedAsSuch() {
+        Fixtures.FailsOnce.RUNS.set(0);
+        Throwable t = failureOf(Fixtures.FailsOnce.class);
+        assertMessageHas(t, "failed under schedule seed 1 ", "seed 1 does not replay", "real time, real I/O or other threads");
+    }
+
+    @Test
     void theSeedReplaysTheFailure() {
         for (int i = 0; i < 3; i++) {
             assertMessageHas(failureOf(Fixtures.RaceReplayed.class), "the balance went negative");

@@ -155,4 +155,14 @@ final class Fixtures {
             withdrawTwice();
         }
     }
+
+    /** Fails on its first run only: what decides the outcome is not the schedule seed. */
+    static final class FailsOnce {
+        static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
+        @AsyncIOTest(seeds = 5)
+        void failsTheFirstTime() {
+            assertEquals(2, RUNS.incrementAndGet(), "outside state decides this");
+        }
+    }
 }
