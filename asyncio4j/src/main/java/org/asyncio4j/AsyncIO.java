@@ -262,7 +262,7 @@ public final class AsyncIO {
         if (coro == null) {
             throw new NullPointerException("coro must not be null");
         }
-        return EventLoop.getRunningLoop().createTask(Coroutine.of(coro), name);
+        return EventLoop.getRunningLoop().createTask(coro, name);
     }
 
     /**

@@ -30,6 +30,16 @@ import java.util.concurrent.Callable;
  * array beats a hash trie at that size. The current context of a thread lives in a
  * per-thread {@link Slot}, so entering and leaving a context are two field writes.
  * Invariant: a context is entered on at most one thread at a time ({@link #entered}).
+ *
+ * <p>Tasks share their copies (copy-on-write). A task needs a copy of its creator's
+ * context, but most tasks never set a variable, and a box per task was 24 bytes of every
+ * parked task. So the tasks a context creates while its map is unchanged all get one
+ * <em>shared</em> copy ({@link #forNewTask}), cached in {@code taskCopy}. A shared copy is
+ * never written and never handed to user code: a task that sets a variable first takes a
+ * private copy of its own ({@link #currentForWrite}, through {@link Task#ownContext}), and
+ * {@link Task#getContext()} does the same. Invariant: a shared copy is current on a thread
+ * only as the context of the task running there, so "the running task's context" is what
+ * a stale reference to it means (the restore points call {@link Task#resolveShared}).
  */
 public final class Context {
     /** The per-thread holder of the current context. */
@@ -42,11 +52,20 @@ public final class Context {
 
     /** The variables and values, immutable once published: {@code [var, value, ...]}. */
     Object[] map;
-    /** True while some thread runs inside this context. */
+    /** True while some thread runs inside this context; never set on a shared copy. */
     private boolean entered;
+    /** A copy shared by tasks (see the overview): its map never changes. */
+    final boolean shared;
+    /** The shared copy last handed to the tasks this context created (valid while its map is this one's). */
+    private Context taskCopy;
 
     private Context(Object[] map) {
+        this(map, false);
+    }
+
+    private Context(Object[] map, boolean shared) {
         this.map = map;
+        this.shared = shared;
     }
 
     /** Creates an empty context (Python's {@code contextvars.Context()}). */
@@ -67,6 +86,42 @@ public final class Context {
     /** The context the calling thread runs in now. Internal: never handed to users. */
     static Context current() {
         return SLOT.get().current;
+    }
+
+    /**
+     * The copy of the current context a new task runs in: a shared copy (see the
+     * overview), the same object for every task created while the map is unchanged.
+     */
+    static Context forNewTask() {
+        Context c = SLOT.get().current;
+        if (c.shared) {
+            return c;   // never written, so it is its own snapshot
+        }
+        Context copy = c.taskCopy;
+        if (copy == null || copy.map != c.map) {
+            copy = c.taskCopy = new Context(c.map, true);
+        }
+        return copy;
+    }
+
+    /**
+     * The current context, for a change ({@link ContextVar#set}, {@link ContextVar#reset}):
+     * a shared copy is first replaced, for the running task, by a private one.
+     */
+    static Context currentForWrite() {
+        Slot slot = SLOT.get();
+        Context c = slot.current;
+        if (c.shared) {
+            c = slot.current = Task.ownContext(c);
+        }
+        return c;
+    }
+
+    /** A private copy of this shared one, entered already in its place (for {@link Task#ownContext}). */
+    Context privateCopy(boolean enteredNow) {
+        Context own = new Context(map);
+        own.entered = enteredNow;
+        return own;
     }
 
     /** The calling thread's slot, for code that enters and leaves contexts often. */
@@ -97,7 +152,7 @@ public final class Context {
         try {
             action.run();
         } finally {
-            exit(slot, previous);
+            exit(slot, Task.resolveShared(previous));
         }
     }
 
@@ -118,7 +173,7 @@ public final class Context {
         } catch (Exception e) {
             throw Sneaky.rethrow(e);
         } finally {
-            exit(slot, previous);
+            exit(slot, Task.resolveShared(previous));
         }
     }
 
@@ -126,7 +181,7 @@ public final class Context {
         if (entered) {
             throw new IllegalStateException("cannot enter context " + this + ": it is already entered");
         }
-        entered = true;
+        entered = !shared;   // several tasks' steps may nest in one shared copy (eager tasks)
         Context previous = slot.current;
         slot.current = this;
         return previous;

@@ -105,7 +105,7 @@ public final class ContextVar<T> {
      * @return a token that {@link #reset} uses to restore the previous value
      */
     public Token<T> set(T value) {
-        Context ctx = Context.current();
+        Context ctx = Context.currentForWrite();
         Object[] m = ctx.map;
         int i = Context.indexOf(m, this);
         Token<T> token = new Token<>(this, ctx, i >= 0 ? m[i + 1] : MISSING);
@@ -126,7 +126,7 @@ public final class ContextVar<T> {
         if (token.var != this) {
             throw new IllegalArgumentException("token " + token + " was created by a different ContextVar than " + this);
         }
-        Context ctx = Context.current();
+        Context ctx = Context.currentForWrite();
         if (token.context != ctx) {
             throw new IllegalArgumentException("token " + token + " was created in a different Context");
         }

@@ -86,8 +86,13 @@ public class Task<T> extends Future<T> {
         });
     }
 
-    private final Coroutine<T> coro;
-    private final Context context;
+    /** What the task runs: a {@code Coroutine<T>}, or a {@link VoidCoroutine} (then the result is null). */
+    private final Object coro;
+    /**
+     * The context every step runs in: the creator's shared copy until the task sets a
+     * variable or hands the context out, then a private one (see {@link Context}).
+     */
+    private Context context;
     private final int id;
     private String name;
     private Strand strand;
@@ -125,12 +130,32 @@ public class Task<T> extends Future<T> {
      *     now until its first suspension (Python 3.12's eager tasks)
      */
     public Task(EventLoop loop, Coroutine<T> coro, String name, Context context, boolean eagerStart) {
+        this(loop, (Object) coro, name, context, eagerStart);
+    }
+
+    /**
+     * Creates a task of a coroutine that returns nothing: its result is {@code null}. The
+     * same as the constructor above on {@code Coroutine.of(coro)}, without the adapter
+     * object (16 bytes and a frame of every parked task).
+     *
+     * @param loop the loop that runs it
+     * @param coro the coroutine to drive
+     * @param name the name, or {@code null} for {@code Task-N}
+     * @param context the context to run in, or {@code null} for a copy of the current one
+     * @param eagerStart as in {@link #Task(EventLoop, Coroutine, String, Context, boolean)}
+     */
+    public Task(EventLoop loop, VoidCoroutine coro, String name, Context context, boolean eagerStart) {
+        // an object that is both kinds runs as what it was passed as
+        this(loop, coro instanceof Coroutine<?> ? Coroutine.of(coro) : coro, name, context, eagerStart);
+    }
+
+    private Task(EventLoop loop, Object coro, String name, Context context, boolean eagerStart) {
         super(loop);
         if (coro == null) {
             throw new NullPointerException("coro must not be null");
         }
         this.coro = coro;
-        this.context = context == null ? Context.copyContext() : context;
+        this.context = context == null ? Context.forNewTask() : context;
         this.id = COUNTER.incrementAndGet();
         this.name = name;
         if (eagerStart && loop.isRunning()) {
@@ -299,7 +324,8 @@ public class Task<T> extends Future<T> {
         } catch (StackOverflowError e) {
             throw new SuspensionFailed(SuspendRefusal.outOfStack(e));
         }
-        slot.current = mine;
+        // a shared copy was this task's context, which may have become a private one since
+        slot.current = mine.shared ? context : mine;
     }
 
     /** After a resume: throws what the waking step asked for. */
@@ -319,6 +345,7 @@ public class Task<T> extends Future<T> {
      * into a frozen compiled frame, each such frame is deoptimized one by one on resume,
      * which costs microseconds per task after a burst of a million.
      */
+    @SuppressWarnings("unchecked")
     final void body() {
         try {
             Throwable t = resumeWith;
@@ -326,7 +353,12 @@ public class Task<T> extends Future<T> {
                 resumeWith = null;
                 throw t;
             }
-            value = coro.call();
+            Object c = coro;
+            if (c instanceof VoidCoroutine v) {
+                v.run();
+            } else {
+                value = ((Coroutine<T>) c).call();
+            }
         } catch (Throwable e) {
             failure = e;
         }
@@ -560,14 +592,64 @@ public class Task<T> extends Future<T> {
         this.name = name;
     }
 
-    /** @return the coroutine this task drives */
+    /**
+     * @return the coroutine this task drives; for a task of a {@link VoidCoroutine}, a new
+     *     adapter of it ({@code Coroutine.of}) at each call
+     */
+    @SuppressWarnings("unchecked")
     public final Coroutine<T> getCoro() {
-        return coro;
+        Object c = coro;
+        return c instanceof VoidCoroutine v ? (Coroutine<T>) Coroutine.of(v) : (Coroutine<T>) c;
     }
 
-    /** @return the context every step of this task runs in */
+    /**
+     * The context every step of this task runs in (asyncio's {@code Task.get_context()}).
+     * Call it on the loop's thread.
+     *
+     * @return the context, the same object at every call
+     */
     public final Context getContext() {
-        return context;
+        Context c = context;
+        if (c.shared) {
+            // a shared copy is never handed out (see Context): from now on the task has its own
+            boolean running = runningTask() == this;
+            c = context = c.privateCopy(running);
+            Context.Slot slot = Context.slot();
+            if (running && slot.current.shared) {
+                slot.current = c;
+            }
+        }
+        return c;
+    }
+
+    /** For {@link Context#currentForWrite}: the running task's own context, in place of the shared copy it runs in. */
+    static Context ownContext(Context shared) {
+        Task<?> t = runningTask();
+        if (t == null) {
+            return shared.privateCopy(false);   // not reached (see Context's invariant); the shared copy stays unwritten
+        }
+        Context c = t.context;
+        if (c.shared) {
+            c = t.context = c.privateCopy(true);
+        }
+        return c;
+    }
+
+    /**
+     * For a context about to become current again: a shared copy means the running task's
+     * context, which may have become a private one meanwhile (see {@link Context}).
+     */
+    static Context resolveShared(Context c) {
+        if (!c.shared) {
+            return c;
+        }
+        Task<?> t = runningTask();
+        return t == null ? c : t.context;
+    }
+
+    private static Task<?> runningTask() {
+        EventLoop loop = EventLoop.peekRunningLoop();
+        return loop == null ? null : loop.currentTask();
     }
 
     /**
@@ -628,7 +710,7 @@ public class Task<T> extends Future<T> {
             bottom++;
         }
         while (bottom > top && isEngineFrame(frames[bottom - 1])) {
-            bottom--; // Coroutine.of's adapter of a VoidCoroutine
+            bottom--; // e.g. Coroutine.of's adapter of a VoidCoroutine
         }
         return java.util.Arrays.copyOfRange(frames, top, bottom);
     }

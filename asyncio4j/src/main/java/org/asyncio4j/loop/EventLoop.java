@@ -930,7 +930,24 @@ public final class EventLoop implements AutoCloseable {
      * @return the task
      */
     public Task<Void> createTask(VoidCoroutine coro) {
-        return createTask(Coroutine.of(coro), null, null);
+        return createTask(coro, null);
+    }
+
+    /**
+     * Like {@link #createTask(Coroutine, String)} for a coroutine that returns nothing.
+     *
+     * @param coro the coroutine
+     * @param name the task's name, or {@code null} for {@code Task-N}
+     * @return the task
+     * @throws IllegalStateException if the loop is closed
+     */
+    public Task<Void> createTask(VoidCoroutine coro, String name) {
+        if (taskFactory != null) {
+            return createTask(Coroutine.of(coro), name, null);   // a factory takes a Coroutine
+        }
+        checkClosed();
+        checkThread();
+        return new Task<>(this, coro, name, null, false);   // no adapter: see Task's constructor
     }
 
     /**

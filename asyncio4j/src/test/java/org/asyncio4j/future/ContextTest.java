@@ -192,4 +192,136 @@ class ContextTest {
         });
         s.finish(5);
     }
+
+    // ---------------------------------------------------------------- tasks share their creator's copy until they write
+
+    @Test
+    void tasksCreatedFromOneUnchangedContextStillKeepTheirChangesApart() {
+        AsyncIO.run(() -> {
+            VAR.set("creator");
+            Future<Void> gate = AsyncIO.getRunningLoop().createFuture();
+            Task<String> writer = AsyncIO.createTask(() -> {
+                VAR.set("writer's");
+                gate.await();
+                return VAR.get();
+            });
+            Task<String> reader = AsyncIO.createTask(() -> {
+                gate.await();
+                return VAR.get();
+            });
+            AsyncIO.sleep(0);
+            VAR.set("creator, after");
+            Task<String> later = AsyncIO.createTask(() -> VAR.get());
+            gate.setResult(null);
+            assertEquals("writer's", writer.await());
+            assertEquals("creator", reader.await(), "a sibling's change, or the creator's after creation, leaked in");
+            assertEquals("creator, after", later.await());
+            assertEquals("creator, after", VAR.get());
+        });
+    }
+
+    @Test
+    void aTaskOfATaskThatSetNothingStillStartsFromASnapshot() {
+        AsyncIO.run(() -> {
+            VAR.set("main");
+            Task<String> parent = AsyncIO.createTask(() -> {
+                Task<String> child = AsyncIO.createTask(() -> VAR.get());
+                VAR.set("parent, after");
+                return child.await() + " / " + VAR.get();
+            });
+            assertEquals("main / parent, after", parent.await());
+            assertEquals("main", VAR.get());
+        });
+    }
+
+    @Test
+    void getContextOfATaskIsItsOwnAndChangesMadeInItReachTheTaskAlone() {
+        AsyncIO.run(() -> {
+            Future<Void> gate = AsyncIO.getRunningLoop().createFuture();
+            Task<String> t = AsyncIO.createTask(() -> {
+                gate.await();
+                String seen = VAR.get();
+                VAR.set("the task's");
+                return seen;
+            });
+            Task<String> sibling = AsyncIO.createTask(() -> {
+                gate.await();
+                return VAR.get();
+            });
+            AsyncIO.sleep(0);
+            Context ctx = t.getContext();
+            assertSame(ctx, t.getContext());
+            ctx.run(() -> VAR.set("from outside"));
+            gate.setResult(null);
+            assertEquals("from outside", t.await());
+            assertEquals("the task's", ctx.get(VAR, null), "the task ran in another context than getContext()'s");
+            assertEquals("default", sibling.await());
+            assertEquals("default", VAR.get());
+        });
+    }
+
+    @Test
+    void getContextCalledByTheTaskItselfIsTheEnteredContextItRunsIn() {
+        AsyncIO.run(() -> {
+            Task<Void> t = AsyncIO.createTask(() -> {
+                Context mine = AsyncIO.currentTask().getContext();
+                VAR.set("mine");
+                assertEquals("mine", mine.get(VAR, null));
+                assertThrowsWith(IllegalStateException.class, () -> mine.run(() -> { }), "already entered");
+                AsyncIO.sleep(0);
+                assertSame(mine, AsyncIO.currentTask().getContext());
+                assertEquals("mine", VAR.get());
+            });
+            t.await();
+            assertEquals("mine", t.getContext().get(VAR, null));
+            assertEquals("default", VAR.get());
+        });
+    }
+
+    @Test
+    void aTaskSuspendedInsideContextRunComesBackToTheContextGetContextGaveOut() {
+        AsyncIO.run(() -> {
+            Future<Void> gate = AsyncIO.getRunningLoop().createFuture();
+            Context other = new Context();
+            Task<String> t = AsyncIO.createTask(() -> {
+                other.run(() -> gate.await());
+                return VAR.get();
+            });
+            AsyncIO.sleep(0);
+            t.getContext().run(() -> VAR.set("set while it waited"));
+            gate.setResult(null);
+            assertEquals("set while it waited", t.await());
+        });
+    }
+
+    @Test
+    void anEagerTaskStartedInTheSameSnapshotKeepsItsChangesFromItsCreator() {
+        AsyncIO.run(() -> {
+            EventLoop loop = AsyncIO.getRunningLoop();
+            Task<String> parent = AsyncIO.createTask(() -> {
+                Task<String> eager = new Task<>(loop, () -> {
+                    VAR.set("eager's");
+                    AsyncIO.sleep(0);
+                    return VAR.get();
+                }, null, null, true);
+                String seen = VAR.get();
+                return seen + " / " + eager.await() + " / " + VAR.get();
+            });
+            assertEquals("default / eager's / default", parent.await());
+        });
+    }
+
+    @Test
+    void aTokenOfATaskThatTookItsOwnCopyResetsAcrossAwaits() {
+        AsyncIO.run(() -> {
+            Task<String> t = AsyncIO.createTask(() -> {
+                ContextVar.Token<String> token = VAR.set("for a while");
+                AsyncIO.sleep(0);
+                String during = VAR.get();
+                VAR.reset(token);
+                return during + " / " + VAR.get();
+            });
+            assertEquals("for a while / default", t.await());
+        });
+    }
 }

@@ -59,6 +59,24 @@ class TaskTest {
     }
 
     @Test
+    void aTaskOfAVoidCoroutineRunsItDirectlyAndEndsWithNull() throws Exception {
+        List<String> ran = new ArrayList<>();
+        AsyncIO.run(() -> {
+            VoidCoroutine body = () -> {
+                AsyncIO.sleep(0);
+                ran.add("body");
+            };
+            Task<Void> t = AsyncIO.createTask(body, "void");
+            assertEquals("void", t.getName());
+            assertNull(t.getCoro().call(), "getCoro() adapts the body");
+            assertNull(t.await());
+            assertEquals(List.of("body", "body"), ran, "getCoro() runs the very body, and so did the task");
+            Throwable e = caught(() -> new Task<Void>(AsyncIO.getRunningLoop(), (VoidCoroutine) null, null, null, false));
+            assertTrue(e instanceof NullPointerException, String.valueOf(e));
+        });
+    }
+
+    @Test
     void theTaskResultIsTheCoroutinesReturnValue() {
         AsyncIO.run(() -> {
             Coroutine<String> coro = () -> "value";
