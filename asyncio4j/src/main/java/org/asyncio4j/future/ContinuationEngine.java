@@ -25,6 +25,12 @@ final class ContinuationEngine extends CoroutineEngine {
         return new ContinuationStrand(task);
     }
 
+    /** The task of the innermost continuation mounted on this thread: the one running (eager tasks nest). */
+    @Override
+    Task<?> currentTask() {
+        return Continuation.getCurrentContinuation(SCOPE) instanceof ContinuationStrand s ? s.task : null;
+    }
+
     /**
      * The body of every continuation: it runs the task of the continuation it runs in. One
      * shared body instead of a method reference per task saves 16 bytes per task (the

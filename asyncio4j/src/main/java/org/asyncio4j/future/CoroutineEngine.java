@@ -38,6 +38,14 @@ abstract class CoroutineEngine {
      */
     abstract Strand newStrand(Task<?> task);
 
+    /**
+     * The task whose coroutine runs on the calling thread, when the engine can tell without
+     * asking the running loop (a {@code ThreadLocal} lookup per await).
+     *
+     * @return the task, or {@code null}: none, or the engine cannot tell
+     */
+    abstract Task<?> currentTask();
+
     private static CoroutineEngine select() {
         String wanted = System.getProperty("asyncio4j.engine", "");
         boolean exported = Object.class.getModule().isExported("jdk.internal.vm", CoroutineEngine.class.getModule());

@@ -53,6 +53,12 @@ final class VirtualThreadEngine extends CoroutineEngine {
         return new VirtualThreadStrand(task::body);
     }
 
+    /** Not known here: the loop's current task is (see {@link Task#current}). */
+    @Override
+    Task<?> currentTask() {
+        return null;
+    }
+
     /**
      * Starts {@code main} on a new virtual thread in {@code loop}'s container of task
      * threads, made at the first call for that loop.
