@@ -57,8 +57,11 @@ public class Future<T> {
      * coroutine is finishing, what it threw.
      */
     Throwable failure;
-    /** The message of a cancellation, until {@link #failure} is made from it. */
-    private String cancelMessage;
+    /**
+     * The message of a cancellation, until {@link #failure} is made from it; for a pending
+     * {@link Task}, the message of the cancellation it has yet to deliver.
+     */
+    String cancelMessage;
     /** null, one entry, or an ArrayList of entries (DoneCallback, Task or AwaitedBy). */
     private Object callbacks;
     /** Set while an exception may still go unretrieved. */

@@ -32,11 +32,13 @@ import org.asyncio4j.loop.WakeUpHook;
  * <p>Implementation overview. {@code waitingOn} is the future the coroutine is parked on
  * (asyncio's {@code _fut_waiter}); it is cleared when a step starts. {@code mustCancel}
  * records a cancellation that found nothing to cancel; the next step turns it into
- * {@code resumeWith}, the exception the coroutine throws when it returns from its
- * suspension. The coroutine itself runs on a {@link Strand} of the
- * {@link CoroutineEngine}; the strand is made at the first step, so a task cancelled
- * before it ever ran never starts its coroutine. Tasks are registered with their loop
- * while pending, so a fire-and-forget task is never lost to the garbage collector.
+ * {@code cancelAtResume}: the coroutine raises {@link CancelledError} when it returns from
+ * its suspension. The message of a requested cancellation is kept in the future's
+ * {@code cancelMessage}, as asyncio's Task keeps it in {@code _cancel_message}. The
+ * coroutine itself runs on a {@link Strand} of the {@link CoroutineEngine}; the strand is
+ * made at the first step, so a task cancelled before it ever ran never starts its
+ * coroutine. Tasks are registered with their loop while pending, so a fire-and-forget
+ * task is never lost to the garbage collector.
  *
  * <p>A scheduled step is the task itself in the loop's ready queue
  * ({@link EventLoop#scheduleStep}), not a {@code Handle}: {@code stepQueued} is true while
@@ -100,9 +102,8 @@ public class Task<T> extends Future<T> {
     private Future<?> waitingOn;
     /** A cancellation that found no future to cancel; honoured by the next step. */
     private boolean mustCancel;
-    private String mustCancelMessage;
-    /** Thrown by the coroutine when it returns from its current suspension. */
-    private Throwable resumeWith;
+    /** Set by a step that delivers {@code mustCancel}: the coroutine raises CancelledError as it resumes. */
+    private boolean cancelAtResume;
     /** Cancellation requests not yet matched by {@link #uncancel()}. */
     private int cancelRequests;
     /** True while this task sits in its loop's ready queue for its next step. */
@@ -112,7 +113,7 @@ public class Task<T> extends Future<T> {
     /**
      * The sequence number of the loop timer this task sleeps on ({@link #sleepUntil}), 0
      * when it does not sleep, or {@link #SLEEP_CANCELLED}: the sleep was cancelled and
-     * raises {@link CancelledError} with {@code mustCancelMessage} when the task resumes.
+     * raises {@link CancelledError} with {@code cancelMessage} when the task resumes.
      */
     private long sleepSeq;
     private static final long SLEEP_CANCELLED = -1;
@@ -223,7 +224,7 @@ public class Task<T> extends Future<T> {
         if (f == this) {
             throw new IllegalStateException("task " + this + " cannot await itself");
         }
-        boolean deliveredCancel = mustCancel && f.cancel(mustCancelMessage);
+        boolean deliveredCancel = mustCancel && f.cancel(cancelMessage);
         if (deliveredCancel) {
             mustCancel = false;
         }
@@ -248,7 +249,7 @@ public class Task<T> extends Future<T> {
             mustCancel |= deliveredCancel;
             throw SuspensionFailed.unwrap(t);
         }
-        rethrowResumeWith();
+        raiseCancelAtResume();
     }
 
     /**
@@ -285,9 +286,9 @@ public class Task<T> extends Future<T> {
         }
         long s = sleepSeq;
         sleepSeq = 0;
-        rethrowResumeWith();
+        raiseCancelAtResume();
         if (s == SLEEP_CANCELLED) {
-            throw new CancelledError(mustCancelMessage);
+            throw new CancelledError(cancelMessage);
         }
     }
 
@@ -303,7 +304,7 @@ public class Task<T> extends Future<T> {
             unscheduleStep();
             throw SuspensionFailed.unwrap(t);
         }
-        rethrowResumeWith();
+        raiseCancelAtResume();
     }
 
     /**
@@ -327,12 +328,11 @@ public class Task<T> extends Future<T> {
         slot.current = mine.shared ? context : mine;
     }
 
-    /** After a resume: throws what the waking step asked for. */
-    private void rethrowResumeWith() {
-        Throwable t = resumeWith;
-        if (t != null) {
-            resumeWith = null;
-            throw Sneaky.rethrow(t);
+    /** After a resume: raises the cancellation the waking step delivered, if any. */
+    private void raiseCancelAtResume() {
+        if (cancelAtResume) {
+            cancelAtResume = false;
+            throw new CancelledError(cancelMessage);
         }
     }
 
@@ -347,10 +347,9 @@ public class Task<T> extends Future<T> {
     @SuppressWarnings("unchecked")
     final void body() {
         try {
-            Throwable t = resumeWith;
-            if (t != null) {
-                resumeWith = null;
-                throw t;
+            if (cancelAtResume) {   // cancelled before its first step
+                cancelAtResume = false;
+                throw new CancelledError(cancelMessage);
             }
             Object c = coro;
             if (c instanceof VoidCoroutine v) {
@@ -371,7 +370,7 @@ public class Task<T> extends Future<T> {
                 // cancelled right before the coroutine returned
                 mustCancel = false;
                 value = null;
-                super.cancel(mustCancelMessage);
+                super.cancel(cancelMessage);
             } else {
                 complete(value);
             }
@@ -452,9 +451,7 @@ public class Task<T> extends Future<T> {
 
     private void prepareStep() {
         if (mustCancel) {
-            if (!(resumeWith instanceof CancelledError)) {
-                resumeWith = new CancelledError(mustCancelMessage);
-            }
+            cancelAtResume = true;
             mustCancel = false;
         }
         waitingOn = null;
@@ -521,12 +518,12 @@ public class Task<T> extends Future<T> {
             // CancelledError(msg); a later cancel() before the step wins, as before
             getLoop().stepTimerCancelled();
             sleepSeq = SLEEP_CANCELLED;
-            mustCancelMessage = msg;
+            cancelMessage = msg;
             scheduleStep();
             return true;
         }
         mustCancel = true;
-        mustCancelMessage = msg;
+        cancelMessage = msg;
         return true;
     }
 
