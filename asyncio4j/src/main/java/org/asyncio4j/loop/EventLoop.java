@@ -98,6 +98,10 @@ import org.asyncio4j.future.VoidCoroutine;
 public final class EventLoop implements AutoCloseable {
     private static final Logger LOG = System.getLogger("org.asyncio4j");
     private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+    /** The ready queue's first capacity, and how few entries it may hold when it is replaced. */
+    private static final int READY_CAPACITY = 1024;
+    /** An iteration of this many entries or more is a burst: the ready queue is replaced after it. */
+    private static final int READY_BURST = 1 << 16;
     /** When callbacks are ready, poll the selector once per this many iterations. */
     private static final int BUSY_POLL_INTERVAL = 16;
     /** Rebuild the timer heap when cancelled timers are more than this and the majority. */
@@ -124,8 +128,13 @@ public final class EventLoop implements AutoCloseable {
     /** Closes the driver: from close(), or with a warning once the loop is collected unclosed. */
     private final DriverRelease driverRelease;
     private final Cleaner.Cleanable driverCleanup;
-    /** Handles and kernel entries (a task stands for its next step), in the order they run. */
-    private final ArrayDeque<Object> ready = new ArrayDeque<>(1024);
+    /**
+     * Handles and kernel entries (a task stands for its next step), in the order they run;
+     * a fresh small queue replaces it once it is nearly empty after a burst ({@link #giveBackReadyArray}).
+     */
+    private ArrayDeque<Object> ready = new ArrayDeque<>(READY_CAPACITY);
+    /** The most entries one iteration ran since {@code ready} was last replaced. */
+    private int readyPeak;
     private final TimerHeap timers = new TimerHeap();
     /** Due timers scheduled during the current iteration, held out of it (usually empty). */
     private final TimerHeap deferredTimers = new TimerHeap();
@@ -134,7 +143,7 @@ public final class EventLoop implements AutoCloseable {
     /** The registered tasks in {@code [0, taskCount)}; the task at {@code i} has registry index {@code i}. */
     private Task<?>[] tasks = new Task<?>[64];
     private int taskCount;
-    private final Consumer<Handle> onReady = ready::add;
+    private final Consumer<Handle> onReady = h -> ready.add(h);
     /** Runs the step of a task found in the ready queue; installed by {@link Task}. */
     private static TaskStepper stepper;
 
@@ -622,6 +631,9 @@ public final class EventLoop implements AutoCloseable {
         long seqLimit = timerSeq;
         ITERATIONS.setOpaque(this, iterations + 1); // read by the blocked-loop watchdog
         int n = ready.size();
+        if (n > readyPeak) {
+            readyPeak = n;
+        }
         try {
             if (debug) {
                 runReadyTimed(n);
@@ -665,6 +677,23 @@ public final class EventLoop implements AutoCloseable {
                 timers.add(deferredTimers.poll(), when, seq);
             }
         }
+        if (readyPeak >= READY_BURST && ready.size() <= READY_CAPACITY) {
+            giveBackReadyArray();
+        }
+    }
+
+    /**
+     * Moves the few entries left after a burst (a million tasks made at once) into a fresh
+     * small queue. An {@code ArrayDeque} never shrinks: its array would stay as large as
+     * the burst, megabytes held for good, and, as a humongous (old) object, make every
+     * reference stored into it pay G1's card-marking barrier, a StoreLoad fence each
+     * (JDK 25): the loop's ready queue is written at every step.
+     */
+    private void giveBackReadyArray() {
+        ArrayDeque<Object> small = new ArrayDeque<>(READY_CAPACITY);
+        small.addAll(ready);
+        ready = small;
+        readyPeak = 0;
     }
 
     private void runReadyTimed(int n) {
