@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -164,6 +165,8 @@ public final class EventLoop implements AutoCloseable {
     /** Whether the instrumentation seam was told this loop runs (once, at its first run). */
     private boolean instrumented;
     private ExecutorService defaultExecutor;
+    /** Run by close(), in order (loop thread only). */
+    private final ArrayList<Runnable> closeHooks = new ArrayList<>(0);
     private boolean executorShutdownCalled;
 
     /**
@@ -429,6 +432,14 @@ public final class EventLoop implements AutoCloseable {
         }
         tasks = new Task<?>[0];
         taskCount = 0;
+        for (Runnable hook : closeHooks.toArray(Runnable[]::new)) {
+            try {
+                hook.run();
+            } catch (Throwable e) {
+                callExceptionHandler(new ExceptionContext("Unhandled exception in a close hook", e, null, null, null));
+            }
+        }
+        closeHooks.clear();
         ExecutorService executor = defaultExecutor;
         if (executor != null) {
             defaultExecutor = null;
@@ -439,6 +450,36 @@ public final class EventLoop implements AutoCloseable {
         if (instrumented) {
             Instruments.closed(this);
         }
+    }
+
+    /**
+     * Registers {@code hook} to run when the loop closes, after pending tasks are reported
+     * and before the default executor and the selector are released: for what a library
+     * keeps outside the loop and must account for then (a child process still running is
+     * reported by its transport). Hooks run on the closing thread in the order added; one
+     * that throws is reported to the exception handler and the others still run. asyncio
+     * has no counterpart.
+     *
+     * @param hook what to run at {@link #close()}
+     * @throws IllegalStateException if the loop is closed, or this is not the loop's thread
+     */
+    public void addCloseHook(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        checkClosed();
+        checkThread();
+        closeHooks.add(hook);
+    }
+
+    /**
+     * Takes back a hook added with {@link #addCloseHook}.
+     *
+     * @param hook the hook to remove
+     * @return whether it was registered
+     * @throws IllegalStateException if this is not the loop's thread
+     */
+    public boolean removeCloseHook(Runnable hook) {
+        checkThread();
+        return closeHooks.remove(hook);
     }
 
     // ================================================================ scheduling callbacks
