@@ -67,7 +67,7 @@ final class WaitGraph {
         for (Task<?> t : tasks) {
             Future<?> w = t.waitingOn();
             List<StackTraceElement> stack = Arrays.asList(t.getStack());
-            nodes.add(new Node(t.getName(), "0x" + Integer.toHexString(System.identityHashCode(t)),
+            nodes.add(new Node(t.getName(), idOf(t),
                     t.done() ? "done" : w == null ? "ready" : "suspended", w == null ? null : describe(w),
                     stack.size() > MAX_FRAMES ? List.copyOf(stack.subList(0, MAX_FRAMES)) : stack));
             List<Integer> by = new ArrayList<>();
@@ -258,6 +258,14 @@ final class WaitGraph {
             sep = ", ";
         }
         return sb.toString();
+    }
+
+    /**
+     * @param task a task
+     * @return its identity as dumps show it, e.g. {@code 0x1f2e3d}
+     */
+    static String idOf(Task<?> task) {
+        return "0x" + Integer.toHexString(System.identityHashCode(task));
     }
 
     /** @return a one-line description of a future a task waits on */

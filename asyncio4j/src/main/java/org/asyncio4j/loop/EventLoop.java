@@ -197,6 +197,9 @@ public final class EventLoop implements AutoCloseable {
         this.driverRelease = new DriverRelease(driver, "<EventLoop@" + Integer.toHexString(System.identityHashCode(this))
                 + " created on thread " + Thread.currentThread().getName() + ">");
         this.driverCleanup = CLEANER.register(this, driverRelease);
+        // before any task is made on a loop, so an observer the instrumentation installs
+        // (JFR task events) sees the first task of a program too (AsyncIO.run's main task)
+        Instruments.load();
     }
 
     /**
@@ -1509,6 +1512,27 @@ public final class EventLoop implements AutoCloseable {
 
     // ================================================================ test seams
 
+    /** The JVM's one task observer, or null (the normal case: a task start or finish costs one read). */
+    private static volatile TaskObserver taskObserver;
+
+    /**
+     * Low-level, for instrumentation layers: installs the {@link TaskObserver} every loop of
+     * this JVM tells when a task starts and finishes, replacing the one installed before, or
+     * removes it with {@code null}. The debug layer installs its own while a JFR recording
+     * runs. May be called from any thread; loops see the change at the next task start or
+     * finish. No asyncio counterpart.
+     *
+     * @param observer the observer, or {@code null}
+     */
+    public static void setTaskObserver(TaskObserver observer) {
+        taskObserver = observer;
+    }
+
+    /** @return the observer set by {@link #setTaskObserver}, or {@code null} (the normal case) */
+    public static TaskObserver taskObserver() {
+        return taskObserver;
+    }
+
     /** Set only by test tools (schedule fuzzing); null in normal runs, so it costs one read. */
     private WakeUpHook wakeUpHook;
 
@@ -1628,13 +1652,17 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * The instrumentation seam (DESIGN §4): the {@link LoopInstrumentation}s found by
-     * {@link ServiceLoader} when the first loop runs, told when each loop first runs and when
-     * it closes. Never on the hot path.
+     * {@link ServiceLoader} when the first loop is made, told when each loop first runs and
+     * when it closes. Never on the hot path.
      */
     private static final class Instruments {
-        private static final List<LoopInstrumentation> ALL = load();
+        private static final List<LoopInstrumentation> ALL = find();
 
-        private static List<LoopInstrumentation> load() {
+        /** Finds the instrumentations, if not done yet (the class initializer does it). */
+        static void load() {
+        }
+
+        private static List<LoopInstrumentation> find() {
             List<LoopInstrumentation> found = new ArrayList<>();
             try {
                 ServiceLoader.load(LoopInstrumentation.class, EventLoop.class.getClassLoader()).forEach(found::add);
