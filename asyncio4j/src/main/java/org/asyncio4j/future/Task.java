@@ -596,6 +596,17 @@ public class Task<T> extends Future<T> {
     }
 
     /**
+     * Low-level, for call graphs and task dumps: whether the coroutine is suspended in
+     * {@code sleep()}, on a loop timer rather than a future ({@link #waitingOn()} is then
+     * {@code null}).
+     *
+     * @return true while the task sleeps
+     */
+    public final boolean sleeping() {
+        return sleepSeq > 0;
+    }
+
+    /**
      * The frames of this task's coroutine, innermost first (asyncio's {@code get_stack()},
      * which shows only the coroutine chain; a stackful coroutine shows every frame,
      * helpers included). The engine's own frames at both ends are left out. Works on

@@ -71,6 +71,23 @@ class ProcessViewTest {
     }
 
     @Test
+    void psAndPstreeStreamThousandsOfTasks() throws Exception {
+        int idle = 5_000;
+        Process p = child(program("loop", Integer.toString(idle)));
+        try {
+            Outcome ps = tool("ps", Long.toString(p.pid()));
+            assertEquals(0, ps.status(), ps.err());
+            assertEquals(idle, ps.out().lines().filter(l -> l.contains(" idle-")).count());
+            assertTrue(ps.out().contains(", tasks alive " + (idle + 3) + ","), ps.out().lines().findFirst()::toString);
+            Outcome tree = tool("pstree", Long.toString(p.pid()));
+            assertEquals(0, tree.status(), tree.err());
+            assertEquals(idle, tree.out().lines().filter(l -> l.startsWith("* Task(name='idle-")).count());
+        } finally {
+            end(p);
+        }
+    }
+
+    @Test
     void aJvmWithoutAnEventLoopIsSaidSo() throws Exception {
         Process p = child(program());
         try {
