@@ -17,16 +17,28 @@ import org.asyncio4j.loop.EventLoop;
  * loop's thread, at one moment: which tasks live, who awaits whom, the deadlocks. For the
  * tree it then lays out the order of the lines (a depth-first walk from the tasks nobody
  * awaits, without recursion, so a chain of a million awaits is fine). Each {@link #next()}
- * writes the lines of up to {@link #BATCH} tasks, reading their state and frames on the
- * loop's thread again, one batch per loop callback; between batches the loop runs. So a
- * line shows its task as it was when the line was written, and says so when that is no
- * longer what the snapshot saw: a task that finished since is "finished during the dump",
- * one that waits on something else "moved on during the dump". Not thread-safe: one reader
- * is read by one thread at a time.
+ * writes the lines of as many tasks as 40 ms allow (more on a loop slow to take the piece
+ * up), reading their state and frames on the loop's thread again, in one loop callback;
+ * between pieces the loop runs. So a
+ * line shows its task as it was when the line was written, and says so when the tree may
+ * no longer fit it: a task that finished since is "finished during the dump", one that
+ * awaited tasks at the snapshot and now awaits something else, or now awaits a task, "moved
+ * on during the dump". Not thread-safe: one reader is read by one thread at a time.
  */
 final class TaskDumpReader {
-    /** Tasks per piece: a few milliseconds of stack walks on the loop's thread. */
-    static final int BATCH = 256;
+    /** The most tasks per piece, unless told otherwise: a few MB of text. */
+    static final int BATCH = 65_536;
+    /**
+     * A piece ends after this long on the loop's thread (checked every 16 tasks; a stack
+     * walk takes 3-15 µs)...
+     */
+    private static final long BATCH_NANOS = 40_000_000L;
+    /**
+     * ...or after half as long as the loop took to take the piece up, if that is longer, up
+     * to this: on a loop whose own iterations take a second, 40 ms pieces would make a dump
+     * of a million tasks last minutes, while pieces a third of its time leave it as busy.
+     */
+    private static final long MAX_BATCH_NANOS = 250_000_000L;
     /** Frames kept per task: enough to see where it waits, bounded for big dumps. */
     static final int MAX_FRAMES = 12;
     /** Indentation stops growing here; deeper lines say their depth instead. */
@@ -39,6 +51,7 @@ final class TaskDumpReader {
     private final WaitGraph graph;
     private final boolean tree;
     private final Duration timeout;
+    private final int batch;
     /** The lines in order: for the tree, the task of each line (a task may have several). */
     private final int[] order;
     /** For the tree, each line's depth. */
@@ -61,7 +74,21 @@ final class TaskDumpReader {
      * @throws IllegalStateException if the loop does not answer in time
      */
     TaskDumpReader(EventLoop loop, boolean tree, Duration timeout) {
+        this(loop, tree, timeout, BATCH);
+    }
+
+    /**
+     * Takes the snapshot, to be read in pieces of at most {@code batch} tasks.
+     *
+     * @param loop the loop
+     * @param tree true for the tree and its deadlocks, false for the table
+     * @param timeout how long to wait for the loop's thread to take up each read
+     * @param batch the most tasks per piece
+     * @throws IllegalStateException if the loop does not answer in time
+     */
+    TaskDumpReader(EventLoop loop, boolean tree, Duration timeout, int batch) {
         this.loop = loop;
+        this.batch = batch;
         this.tree = tree;
         this.timeout = timeout;
         this.graph = OnLoopThread.call(loop, () -> WaitGraph.of(loop), timeout);
@@ -94,10 +121,11 @@ final class TaskDumpReader {
         int lines = tree ? order.length : graph.size();
         if (line < lines) {
             int from = line;
-            int to = Math.min(lines, from + BATCH);
-            String text = OnLoopThread.call(loop, () -> write(from, to), timeout);
-            line = to;
-            return text;
+            int to = Math.min(lines, from + batch);
+            StringBuilder sb = new StringBuilder();
+            long asked = System.nanoTime();
+            line = OnLoopThread.call(loop, () -> write(from, to, asked, sb), timeout);
+            return sb.toString();
         }
         if (!trailerDone) {
             trailerDone = true;
@@ -115,17 +143,29 @@ final class TaskDumpReader {
         return null;
     }
 
-    /** Writes lines {@code from} (inclusive) to {@code to}; runs on the loop's thread. */
-    private String write(int from, int to) {
-        StringBuilder sb = new StringBuilder();
-        for (int k = from; k < to; k++) {
+    /**
+     * Writes lines from {@code from} (inclusive) to at most {@code to}, stopping early when
+     * its time is up ({@link #BATCH_NANOS}); runs on the loop's thread.
+     *
+     * @param asked when the piece was asked for
+     * @return the first line not written
+     */
+    private int write(int from, int to, long asked, StringBuilder sb) {
+        long start = System.nanoTime();
+        long budget = Math.min(MAX_BATCH_NANOS, Math.max(BATCH_NANOS, (start - asked) / 2));
+        int k = from;
+        while (k < to) {
             if (tree) {
                 treeLine(k, sb);
             } else {
                 tableLine(k, sb);
             }
+            k++;
+            if ((k & 15) == 0 && System.nanoTime() - start > budget) {
+                break;
+            }
         }
-        return sb.toString();
+        return k;
     }
 
     private void tableLine(int i, StringBuilder sb) {
@@ -188,10 +228,16 @@ final class TaskDumpReader {
         return now == null ? null : WaitGraph.describe(now);
     }
 
-    /** @return whether task {@code i}, still pending, waits on something else than at the snapshot */
+    /**
+     * @return whether task {@code i}, still pending, has left what it awaited at the snapshot
+     *     in a way the tree's edges could show: it had tasks under it, or now awaits a task.
+     *     A task that only awaits a new future of the same plain kind (a stream's next read)
+     *     is not flagged: its line is current, and the tree is not wrong about it.
+     */
     private boolean movedOn(int i) {
         Task<?> t = graph.tasks[i];
-        return !t.done() && t.waitingOn() != graph.waitingOn[i];
+        Future<?> now = t.waitingOn();
+        return !t.done() && now != graph.waitingOn[i] && (graph.awaited[i].length > 0 || now instanceof Task<?>);
     }
 
     private static String indent(int d) {

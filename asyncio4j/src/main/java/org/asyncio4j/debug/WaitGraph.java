@@ -5,8 +5,10 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.asyncio4j.future.Future;
 import org.asyncio4j.future.ParkingLot;
 import org.asyncio4j.future.Task;
@@ -52,7 +54,7 @@ final class WaitGraph {
     final Task<?>[] tasks;
     /** What each task waited on at the snapshot (null when ready, running or sleeping). */
     final Future<?>[] waitingOn;
-    /** For each task, the tasks that await it. */
+    /** For each task, the tasks that await it (arrays may be shared between tasks: never written). */
     final int[][] awaiters;
     /** For each task, the tasks it awaits (the reverse of {@link #awaiters}): its children in the tree. */
     final int[][] awaited;
@@ -127,35 +129,27 @@ final class WaitGraph {
         if (waiters.isEmpty()) {
             return NONE;
         }
-        int[] out = new int[0];
+        Set<Integer> out = new LinkedHashSet<>();
         for (Future<?> waiter : waiters) {
             Integer i = index.get(waiter);
             if (i != null) {
-                out = addAbsent(out, i);
-            } else {
-                int[] through = resolved.get(waiter);
-                if (through == null && onPath.put(waiter, Boolean.TRUE) == null) {
-                    through = resolveAwaiters(waiter, index, resolved, onPath);
-                    resolved.put(waiter, through);
-                    onPath.remove(waiter);
-                }
-                for (int t : through == null ? NONE : through) {
-                    out = addAbsent(out, t);
-                }
+                out.add(i);
+                continue;
+            }
+            int[] through = resolved.get(waiter);
+            if (through == null && onPath.put(waiter, Boolean.TRUE) == null) {
+                through = resolveAwaiters(waiter, index, resolved, onPath);
+                resolved.put(waiter, through);
+                onPath.remove(waiter);
+            }
+            if (through != null && waiters.size() == 1) {
+                return through; // the common case (a gather's child): share the gather's array
+            }
+            for (int t : through == null ? NONE : through) {
+                out.add(t);
             }
         }
-        return out;
-    }
-
-    private static int[] addAbsent(int[] a, int v) {
-        for (int x : a) {
-            if (x == v) {
-                return a;
-            }
-        }
-        int[] b = Arrays.copyOf(a, a.length + 1);
-        b[a.length] = v;
-        return b;
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** @return for each node, the nodes whose lists name it */
@@ -205,15 +199,15 @@ final class WaitGraph {
             }
             return null;
         }
-        int[] kids = NONE;
+        BitSet kids = new BitSet();
         for (Future<?> child : childTasks(w, children)) {
             Integer i = index.get(child);
             if (i != null) {
-                kids = addAbsent(kids, i);
+                kids.set(i);
             }
         }
-        if (kids.length > 0) {
-            return new Wakers("waits for " + describe(w) + " of", kids, false);
+        if (!kids.isEmpty()) {
+            return new Wakers("waits for " + describe(w) + " of", kids.stream().toArray(), false);
         }
         Origin origin = Origin.of(w);
         Task<?> creator = origin == null ? null : origin.creator();
