@@ -19,11 +19,11 @@ import org.asyncio4j.loop.EventLoop;
  * awaits, without recursion, so a chain of a million awaits is fine). Each {@link #next()}
  * writes the lines of as many tasks as 40 ms allow (more on a loop slow to take the piece
  * up), reading their state and frames on the loop's thread again, in one loop callback;
- * between pieces the loop runs. So a
- * line shows its task as it was when the line was written, and says so when the tree may
- * no longer fit it: a task that finished since is "finished during the dump", one that
- * awaited tasks at the snapshot and now awaits something else, or now awaits a task, "moved
- * on during the dump". Not thread-safe: one reader is read by one thread at a time.
+ * between pieces the loop runs. So a line shows its task as it was when the line was
+ * written, and says so when the tree may no longer fit it: a task that finished since is
+ * "finished during the dump", one that awaited tasks at the snapshot and now awaits
+ * something else, or now awaits a task, "moved on during the dump". Not thread-safe: one
+ * reader is read by one thread at a time.
  */
 final class TaskDumpReader {
     /** The most tasks per piece, unless told otherwise: a few MB of text. */
@@ -100,11 +100,6 @@ final class TaskDumpReader {
             order = null;
             depth = null;
         }
-    }
-
-    /** @return the snapshot */
-    WaitGraph graph() {
-        return graph;
     }
 
     /**

@@ -75,10 +75,11 @@ final class WaitGraph {
         }
         Map<Future<?>, List<Future<?>>> children = childrenOfWaiters(tasks);
         Map<Future<?>, int[]> resolved = new IdentityHashMap<>();
+        Map<Future<?>, Boolean> onPath = new IdentityHashMap<>(); // empty again after each call
         awaiters = new int[n][];
         wakers = new Wakers[n];
         for (int i = 0; i < n; i++) {
-            awaiters[i] = resolveAwaiters(tasks[i], index, resolved, new IdentityHashMap<>());
+            awaiters[i] = resolveAwaiters(tasks[i], index, resolved, onPath);
             wakers[i] = wakersOf(i, waitingOn[i], index, children);
         }
         awaited = reverse(awaiters);

@@ -7,10 +7,12 @@ import org.asyncio4j.future.Task;
 import org.asyncio4j.sync.Event;
 
 /**
- * The JVM {@link ProcessViewTest} looks at: with {@code loop [N]}, a loop whose task "parent"
- * awaits "worker", parked on an event, beside N tasks "idle-i" parked on it too; prints {@code ready} once its JMX view is
- * registered, then waits until its standard input closes. Without an argument it uses no
- * loop at all, and never loads the library's classes: a process without the library.
+ * The JVM {@link ProcessViewTest} looks at: with {@code loop [N]}, a loop whose task
+ * "parent" awaits "worker", parked on an event, beside N tasks "idle-i" parked on it too;
+ * prints {@code ready} once its JMX view is registered, then waits until its standard input
+ * closes. With {@code blocked} instead of {@code loop}, it waits so on the loop's thread,
+ * which then answers nothing. Without an argument it uses no loop at all and never loads
+ * the library's classes: a process without the library.
  */
 final class ObservedProgram {
     private ObservedProgram() {
@@ -41,7 +43,11 @@ final class ObservedProgram {
                 AsyncIO.sleep(0.01); // registered off the loop thread, soon after the first run
             }
             System.out.println("ready");
-            AsyncIO.toThread(() -> System.in.read());
+            if (args[0].equals("blocked")) {
+                System.in.read(); // holds the loop's thread on purpose
+            } else {
+                AsyncIO.toThread(() -> System.in.read());
+            }
         });
     }
 }

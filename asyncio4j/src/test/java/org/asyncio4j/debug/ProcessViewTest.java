@@ -88,8 +88,22 @@ class ProcessViewTest {
     }
 
     @Test
+    void aBlockedLoopIsSaidSoWithWhereItIsBlocked() throws Exception {
+        Process p = child(program("blocked"));
+        try {
+            Outcome o = tool("ps", Long.toString(p.pid()));
+            assertEquals(1, o.status(), o.out());
+            assertTrue(o.err().contains("cannot read event loop 1 of process " + p.pid()
+                    + ": the event loop did not answer within 5000 ms"), o.err());
+            assertTrue(o.err().contains(ObservedProgram.class.getName()), o.err());
+        } finally {
+            end(p);
+        }
+    }
+
+    @Test
     void aJvmWithoutAnEventLoopIsSaidSo() throws Exception {
-        Process p = child(program());
+        Process p = child(program()); // never loads the library: a process without it
         try {
             Outcome o = tool("ps", Long.toString(p.pid()));
             assertEquals(1, o.status());
