@@ -1512,27 +1512,6 @@ public final class EventLoop implements AutoCloseable {
 
     // ================================================================ test seams
 
-    /** The JVM's one task observer, or null (the normal case: a task start or finish costs one read). */
-    private static volatile TaskObserver taskObserver;
-
-    /**
-     * Low-level, for instrumentation layers: installs the {@link TaskObserver} every loop of
-     * this JVM tells when a task starts and finishes, replacing the one installed before, or
-     * removes it with {@code null}. The debug layer installs its own while a JFR recording
-     * runs. May be called from any thread; loops see the change at the next task start or
-     * finish. No asyncio counterpart.
-     *
-     * @param observer the observer, or {@code null}
-     */
-    public static void setTaskObserver(TaskObserver observer) {
-        taskObserver = observer;
-    }
-
-    /** @return the observer set by {@link #setTaskObserver}, or {@code null} (the normal case) */
-    public static TaskObserver taskObserver() {
-        return taskObserver;
-    }
-
     /** Set only by test tools (schedule fuzzing); null in normal runs, so it costs one read. */
     private WakeUpHook wakeUpHook;
 
@@ -1648,6 +1627,27 @@ public final class EventLoop implements AutoCloseable {
         }
         LOG.log(Level.WARNING, "ignoring -Dasyncio4j.blockedLoopThreshold=" + p + ": not a positive number of seconds; using 0.1");
         return 0.1;
+    }
+
+    /** The JVM's one task observer, or null (the normal case: a task start or finish costs one read). */
+    private static volatile TaskObserver taskObserver;
+
+    /**
+     * Low-level, for instrumentation layers: installs the {@link TaskObserver} every loop of
+     * this JVM tells when a task starts and finishes, replacing the one installed before, or
+     * removes it with {@code null}. The debug layer installs its own while a JFR recording
+     * runs. May be called from any thread; loops see the change at the next task start or
+     * finish. No asyncio counterpart.
+     *
+     * @param observer the observer, or {@code null}
+     */
+    public static void setTaskObserver(TaskObserver observer) {
+        taskObserver = observer;
+    }
+
+    /** @return the observer set by {@link #setTaskObserver}, or {@code null} (the normal case) */
+    public static TaskObserver taskObserver() {
+        return taskObserver;
     }
 
     /**
