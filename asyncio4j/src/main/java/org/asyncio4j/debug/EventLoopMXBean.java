@@ -18,6 +18,18 @@ public interface EventLoopMXBean {
     /** @return the tasks that are not done */
     int getTasksAlive();
 
+    /**
+     * @return seconds the loop has spent in its selector (waiting for I/O, a timer or a
+     *     wake-up), over all its runs
+     */
+    double getSelectSeconds();
+
+    /**
+     * @return seconds the loop has spent running callbacks, task steps and timers: its time
+     *     running minus {@link #getSelectSeconds()}
+     */
+    double getCallbackSeconds();
+
     /** @return the name of the thread running the loop, or the empty string when it is not running */
     String getThreadName();
 

@@ -129,6 +129,18 @@ public final class LoopMBeans implements LoopInstrumentation {
         }
 
         @Override
+        public double getSelectSeconds() {
+            return loop().selectNanos() * 1e-9;
+        }
+
+        @Override
+        public double getCallbackSeconds() {
+            EventLoop l = loop();
+            long select = l.selectNanos();
+            return Math.max(0, l.runNanos() - select) * 1e-9;
+        }
+
+        @Override
         public String getThreadName() {
             Thread t = loop().runningThread();
             return t == null ? "" : t.getName();

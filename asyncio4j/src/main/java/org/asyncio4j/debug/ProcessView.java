@@ -103,7 +103,8 @@ public final class ProcessView {
             try {
                 out.println("event loop " + loopNumber(loop) + " (thread " + view.getThreadName() + ", iterations "
                         + view.getIterations() + ", tasks alive " + view.getTasksAlive() + ", ready "
-                        + view.getReadyQueueLength() + ")");
+                        + view.getReadyQueueLength() + String.format(", %.1f s in select, %.1f s in callbacks)",
+                        view.getSelectSeconds(), view.getCallbackSeconds()));
                 copyDump(view, tree, out);
                 out.println();
             } catch (RuntimeException e) {

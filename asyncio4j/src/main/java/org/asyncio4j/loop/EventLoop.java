@@ -107,11 +107,20 @@ public final class EventLoop implements AutoCloseable {
     private static final java.lang.invoke.VarHandle SLEEPING;
     /** Written opaquely once per iteration (a plain store on x86), read by the blocked-loop watchdog. */
     private static final java.lang.invoke.VarHandle ITERATIONS;
+    /** The time counters: written opaquely by the loop thread, read by any (JMX statistics). */
+    private static final java.lang.invoke.VarHandle SELECT_NANOS;
+    private static final java.lang.invoke.VarHandle RUN_NANOS;
+    private static final java.lang.invoke.VarHandle RUN_START;
+    private static final java.lang.invoke.VarHandle POLL_START;
 
     static {
         try {
             SLEEPING = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "sleeping", boolean.class);
             ITERATIONS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "iterations", long.class);
+            SELECT_NANOS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "selectNanos", long.class);
+            RUN_NANOS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "runNanos", long.class);
+            RUN_START = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "runStart", long.class);
+            POLL_START = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "pollStart", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -152,6 +161,14 @@ public final class EventLoop implements AutoCloseable {
     /** The loop thread was interrupted while running; given back when runForever returns. */
     private boolean interruptedWhileRunning;
     private long iterations;
+    /** Nanoseconds spent in the selector, over all runs. */
+    private long selectNanos;
+    /** Nanoseconds spent in runs that have ended. */
+    private long runNanos;
+    /** System.nanoTime() when the current run began; 0 while not running. */
+    private long runStart;
+    /** System.nanoTime() when the current poll began; 0 while not polling. */
+    private long pollStart;
     private Task<?> currentTask;
     /** In debug mode, the task whose step the handle being timed ran, or null. */
     private Task<?> lastSteppedTask;
@@ -189,6 +206,11 @@ public final class EventLoop implements AutoCloseable {
             throw new NullPointerException("clock must not be null");
         }
         this.clock = clock;
+        if (stepper == null) {
+            // a future's done callback is a kernel entry that Task's stepper runs: a
+            // program with futures and no task yet still needs it installed
+            initializeTaskClass();
+        }
         try {
             this.driver = new SelectorDriver();
         } catch (IOException e) {
@@ -313,6 +335,8 @@ public final class EventLoop implements AutoCloseable {
             instrumented = true;
             Instruments.started(this);
         }
+        long start = System.nanoTime() | 1; // never 0, which means "not running"
+        RUN_START.setOpaque(this, start);
         try {
             while (true) {
                 runOnce();
@@ -321,6 +345,9 @@ public final class EventLoop implements AutoCloseable {
                 }
             }
         } finally {
+            // this order, and the readers' reverse one, make a racing read count a little less, not twice
+            RUN_START.setOpaque(this, 0L);
+            RUN_NANOS.setOpaque(this, runNanos + (System.nanoTime() - start));
             stopping = false;
             thread = null;
             RUNNING.set(null);
@@ -772,6 +799,8 @@ public final class EventLoop implements AutoCloseable {
         if (Thread.interrupted()) {
             interruptedWhileRunning = true;
         }
+        long t0 = System.nanoTime() | 1; // never 0, which means "not polling"
+        POLL_START.setOpaque(this, t0);
         try {
             if (timeout <= 0) {
                 driver.poll(0, onReady);
@@ -785,12 +814,38 @@ public final class EventLoop implements AutoCloseable {
             }
         } catch (IOException e) {
             callExceptionHandler(ExceptionContext.of("I/O polling failed; the loop goes on", e));
+        } finally {
+            POLL_START.setOpaque(this, 0L); // as at the end of a run
+            SELECT_NANOS.setOpaque(this, selectNanos + (System.nanoTime() - t0));
         }
     }
 
     /** @return how many iterations the loop has run, for statistics; may be read from any thread */
     public long iterations() {
         return (long) ITERATIONS.getOpaque(this);
+    }
+
+    /**
+     * @return nanoseconds the loop has spent in its selector, waiting for I/O, a timer or a
+     *     wake-up, and gathering what is ready, over all its runs; for statistics, may be
+     *     read from any thread
+     */
+    public long selectNanos() {
+        long ended = (long) SELECT_NANOS.getOpaque(this);
+        long start = (long) POLL_START.getOpaque(this);
+        return start == 0 ? ended : ended + (System.nanoTime() - start);
+    }
+
+    /**
+     * @return nanoseconds the loop has spent running ({@link #runForever()} and the methods
+     *     built on it), its current run included, {@link #selectNanos()} included: the rest
+     *     is time spent running callbacks, task steps and timers; for statistics, may be read
+     *     from any thread
+     */
+    public long runNanos() {
+        long ended = (long) RUN_NANOS.getOpaque(this);
+        long start = (long) RUN_START.getOpaque(this);
+        return start == 0 ? ended : ended + (System.nanoTime() - start);
     }
 
     /** @return how many callbacks are ready to run, for monitoring; on the loop's thread */
@@ -1243,6 +1298,15 @@ public final class EventLoop implements AutoCloseable {
          * @return false if the timer was cancelled
          */
         boolean wake(Task<?> task, long seq);
+    }
+
+    /** Runs Task's class initializer, which installs the stepper. */
+    private static void initializeTaskClass() {
+        try {
+            Class.forName(Task.class.getName(), true, Task.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the library's Task class is missing", e);
+        }
     }
 
     /**

@@ -60,6 +60,9 @@ class ProcessViewTest {
             int parent = tree.out().indexOf("* Task(name='parent'");
             int worker = tree.out().indexOf("   * Task(name='worker'");
             assertTrue(tree.out().startsWith("event loop 1 (thread "), tree.out());
+            String header = tree.out().lines().findFirst().orElseThrow();
+            assertTrue(header.matches(".*iterations \\d+, tasks alive \\d+, ready \\d+, [0-9.]+ s in select, [0-9.]+ s in "
+                    + "callbacks\\)"), header);
             assertTrue(parent >= 0 && worker > parent, tree.out());
             assertTrue(tree.out().contains("|   at org.asyncio4j.sync.Event.await"), tree.out());
             Outcome ps = tool("ps", Long.toString(p.pid()));
