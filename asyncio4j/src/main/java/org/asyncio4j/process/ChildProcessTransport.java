@@ -3,6 +3,7 @@ package org.asyncio4j.process;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.util.Map;
 import org.asyncio4j.future.Context;
 import org.asyncio4j.future.ParkingLot;
@@ -19,7 +20,8 @@ import org.asyncio4j.net.Protocol;
  *
  * <p>Implementation overview. Each pipe the options ask for is a {@link PipeTransport}
  * whose protocol is a {@link PipeProtocol} that forwards to the {@link SubprocessProtocol}
- * with the pipe's number. The child's exit comes from {@code java.lang.Process.onExit()},
+ * with the pipe's number: on the selector when {@link ChildPipes} made the pipes, else
+ * pumped by threads over the JDK's process streams. The child's exit comes from {@code java.lang.Process.onExit()},
  * completed by the JDK's reaper thread (the only one that ever waits for the child, so
  * nothing is reaped twice) and posted to the loop. Invariants (loop thread only):
  * {@code pipesOpen} counts the pipes whose {@code connectionLost} has not run;
@@ -44,20 +46,38 @@ final class ChildProcessTransport implements SubprocessTransport {
     private boolean finished;
     private final ParkingLot exitWaiters = new ParkingLot();
 
-    ChildProcessTransport(EventLoop loop, java.lang.Process proc, SubprocessProtocol protocol, SubprocessOptions options) {
+    /**
+     * @param childPipes the child's pipes made by {@link ChildPipes}, served on the selector;
+     *     null when the JDK made them (then {@code proc}'s streams are pumped by threads)
+     */
+    ChildProcessTransport(EventLoop loop, java.lang.Process proc, SubprocessProtocol protocol, SubprocessOptions options,
+            ChildPipes childPipes) {
         this.loop = loop;
         this.proc = proc;
         this.pid = proc.pid();
         this.context = Context.copyContext();
         this.protocol = protocol;
-        if (options.pipesStdin()) {
-            pipes[0] = new WritePipeTransport(loop, proc.getOutputStream(), new PipeProtocol(0), pipeName(0));
-        }
-        if (options.pipesStdout()) {
-            pipes[1] = readPipe(proc.getInputStream(), 1);
-        }
-        if (options.pipesStderr()) {
-            pipes[2] = readPipe(proc.getErrorStream(), 2);
+        if (childPipes != null) {
+            if (childPipes.has(0)) {
+                pipes[0] = new SelectorWritePipeTransport(loop, (Pipe.SinkChannel) childPipes.parentEnd(0),
+                        new PipeProtocol(0), pipeName(0));
+            }
+            for (int fd = 1; fd < 3; fd++) {
+                if (childPipes.has(fd)) {
+                    pipes[fd] = new SelectorReadPipeTransport(loop, (Pipe.SourceChannel) childPipes.parentEnd(fd),
+                            new PipeProtocol(fd), pipeName(fd));
+                }
+            }
+        } else {
+            if (options.pipesStdin()) {
+                pipes[0] = new WritePipeTransport(loop, proc.getOutputStream(), new PipeProtocol(0), pipeName(0));
+            }
+            if (options.pipesStdout()) {
+                pipes[1] = readPipe(proc.getInputStream(), 1);
+            }
+            if (options.pipesStderr()) {
+                pipes[2] = readPipe(proc.getErrorStream(), 2);
+            }
         }
         for (PipeTransport p : pipes) {
             if (p != null) {
@@ -104,8 +124,8 @@ final class ChildProcessTransport implements SubprocessTransport {
         }
         returncode = v;
         exitWaiters.unparkAll();
-        if (pipes[0] instanceof WritePipeTransport stdin) {
-            stdin.readerGone();
+        if (pipes[0] != null) {
+            pipes[0].childExited();
         }
         tryFinish();
     }

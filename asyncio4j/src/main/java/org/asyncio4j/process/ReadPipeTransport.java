@@ -41,6 +41,8 @@ final class ReadPipeTransport extends PipeTransport {
     static final int CHUNK = 64 * 1024;
 
     private final InputStream in;
+    /** The thread that does the blocking calls ({@link #pipeWork()}). */
+    private final Thread thread;
     private final byte[][] chunks = {new byte[CHUNK], new byte[CHUNK]};
     /** Buffers the pump may fill: freed by the loop once fed, unless reading is paused. */
     private final AtomicInteger free = new AtomicInteger(2);
@@ -61,11 +63,21 @@ final class ReadPipeTransport extends PipeTransport {
     ReadPipeTransport(EventLoop loop, InputStream in, Protocol protocol, String name) {
         super(loop, in, protocol, name);
         this.in = in;
+        this.thread = newPipeThread(this::pipeWork);
+    }
+
+    @Override
+    void begin() {
+        thread.start();
+    }
+
+    @Override
+    Thread pipeThread() {
+        return thread;
     }
 
     /** The pump thread: read into a free buffer, post it; closes the stream when done. */
-    @Override
-    void pipeWork() {
+    private void pipeWork() {
         try (InputStream s = in) {
             int next = 0;
             while (true) {
@@ -142,7 +154,7 @@ final class ReadPipeTransport extends PipeTransport {
 
     private void release() {
         free.incrementAndGet();
-        LockSupport.unpark(pipeThread());
+        LockSupport.unpark(thread);
     }
 
     private void eofReceived() {
@@ -162,7 +174,7 @@ final class ReadPipeTransport extends PipeTransport {
     @Override
     void stopPipe() {
         stop = true;
-        LockSupport.unpark(pipeThread());
+        LockSupport.unpark(thread);
     }
 
     @Override

@@ -38,6 +38,8 @@ final class WritePipeTransport extends PipeTransport {
     private static final byte[] END = new byte[0];
 
     private final OutputStream out;
+    /** The thread that does the blocking calls ({@link #pipeWork()}). */
+    private final Thread thread;
     private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
 
     private long bufferSize;
@@ -51,11 +53,21 @@ final class WritePipeTransport extends PipeTransport {
     WritePipeTransport(EventLoop loop, OutputStream out, BaseProtocol protocol, String name) {
         super(loop, out, protocol, name);
         this.out = out;
+        this.thread = newPipeThread(this::pipeWork);
+    }
+
+    @Override
+    void begin() {
+        thread.start();
+    }
+
+    @Override
+    Thread pipeThread() {
+        return thread;
     }
 
     /** The writer thread: writes what is queued, flushes, reports; closes the stream at END or on error. */
-    @Override
-    void pipeWork() {
+    private void pipeWork() {
         try (OutputStream s = out) {
             while (true) {
                 byte[] b = queue.take();
@@ -117,7 +129,8 @@ final class WritePipeTransport extends PipeTransport {
      * {@code drain()} raises); else the writer thread finds out, with {@code Broken pipe}
      * (asyncio's {@code BrokenPipeError}) if nobody reads the rest.
      */
-    void readerGone() {
+    @Override
+    void childExited() {
         if (closing) {
             return;
         }
