@@ -15,6 +15,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A child's piped standard streams as NIO pipes that the loop's selector serves like
@@ -39,15 +42,20 @@ import java.nio.channels.SelectableChannel;
  * (Linux). With native access enabled as well ({@code --enable-native-access=ALL-UNNAMED}),
  * each pipe is grown to {@link #PIPE_SIZE} with {@code fcntl(F_SETPIPE_SZ)}: Linux's
  * default pipe holds 64 KiB, so a stream through a child would wake the loop (and the child)
- * every 64 KiB; a refusal (past the user's {@code pipe-user-pages-soft}) keeps the default.
+ * every 64 KiB. Pipe memory is counted per user, and once a user is past
+ * {@code /proc/sys/fs/pipe-user-pages-soft} every new pipe of theirs gets 8 KiB, so this
+ * JVM's grown pipes stay within a quarter of that limit ({@code GROWN}, given back as each
+ * pipe is lost); past it, and when the kernel refuses, a pipe keeps the default size.
  *
- * <p>Invariant: every channel is closed once: the child's ends by {@link #closeChildEnds()}
+ * <p>Invariants: every channel is closed once: the child's ends by {@link #closeChildEnds()}
  * after the start (whatever its outcome); ours by the transports made on them, or by
- * {@link #closeParentEnds()} when none is made.
+ * {@link #closeParentEnds()} when none is made. A grown pipe's bytes are given back to
+ * {@code GROWN} once, by {@link #lost(int)} (the transport is lost) or
+ * {@link #closeParentEnds()}.
  */
 final class ChildPipes {
-    /** The capacity asked of each pipe: {@code /proc/sys/fs/pipe-max-size}'s default, 1 MiB. */
-    static final int PIPE_SIZE = 1 << 20;
+    /** The capacity asked of each pipe: about what uvloop's socket pairs hold (1 MiB measured no faster). */
+    static final int PIPE_SIZE = 256 * 1024;
     private static final int F_SETPIPE_SZ = 1031;
 
     /** {@code SelChImpl.getFDVal()}, or null when this JVM does not export {@code sun.nio.ch} to us. */
@@ -56,9 +64,15 @@ final class ChildPipes {
     private static final MethodHandle FCNTL = FD_VAL == null ? null : fcntl();
     /** Whether child pipes are made here (else the JDK's streams and pump threads serve them). */
     static final boolean AVAILABLE = FD_VAL != null && probe();
+    /** Bytes this JVM may have in grown pipes at once: a quarter of the user's soft limit. */
+    private static final long GROWTH_BUDGET = growthBudget();
+    /** Bytes in grown pipes not given back yet (any thread). */
+    private static final AtomicLong GROWN = new AtomicLong();
 
     /** The pipes by the child's fd (0 stdin, 1 stdout, 2 stderr); null where that stream is not piped. */
     private final Pipe[] pipes = new Pipe[3];
+    /** The pipes grown to {@link #PIPE_SIZE} whose bytes are not given back to {@code GROWN} yet. */
+    private final boolean[] grown = new boolean[3];
 
     private ChildPipes() {
     }
@@ -79,7 +93,7 @@ final class ChildPipes {
                 if (wanted[fd]) {
                     c.pipes[fd] = Pipe.open();
                     c.parentEnd(fd).configureBlocking(false);
-                    grow(fdOf(c.childEnd(fd)));
+                    c.grown[fd] = grow(fdOf(c.childEnd(fd)));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -113,6 +127,11 @@ final class ChildPipes {
         return pipes[fd] != null;
     }
 
+    /** @return the bytes in grown pipes not given back yet, for tests that check they are */
+    static long grownBytes() {
+        return GROWN.get();
+    }
+
     /** Closes the child's ends here, once the child has its own (or the start failed). */
     void closeChildEnds() {
         for (int fd = 0; fd < 3; fd++) {
@@ -127,7 +146,16 @@ final class ChildPipes {
         for (int fd = 0; fd < 3; fd++) {
             if (pipes[fd] != null) {
                 closeQuietly(parentEnd(fd));
+                lost(fd);
             }
+        }
+    }
+
+    /** The transport on pipe {@code fd} is lost (our end is closed): gives its growth back. Idempotent. */
+    void lost(int fd) {
+        if (grown[fd]) {
+            grown[fd] = false;
+            GROWN.addAndGet(-PIPE_SIZE);
         }
     }
 
@@ -147,16 +175,31 @@ final class ChildPipes {
         }
     }
 
-    /** Asks for a {@link #PIPE_SIZE} pipe; keeps the default size when native access is off or the kernel refuses. */
-    private static void grow(int fd) {
+    /**
+     * Asks for a {@link #PIPE_SIZE} pipe within the budget.
+     *
+     * @return whether it grew (then its bytes count in {@code GROWN}); false keeps the
+     *     default size: no native access, no budget left, or the kernel refused
+     */
+    private static boolean grow(int fd) {
         if (FCNTL == null) {
-            return;
+            return false;
         }
+        if (GROWN.addAndGet(PIPE_SIZE) > GROWTH_BUDGET) {
+            GROWN.addAndGet(-PIPE_SIZE);
+            return false;
+        }
+        int size;
         try {
-            int ignored = (int) FCNTL.invokeExact(fd, F_SETPIPE_SZ, PIPE_SIZE);
+            size = (int) FCNTL.invokeExact(fd, F_SETPIPE_SZ, PIPE_SIZE);
         } catch (Throwable t) {
-            PipeTransport.LOG.log(Level.DEBUG, "fcntl(F_SETPIPE_SZ) failed; the pipe keeps its size", t);
+            size = -1;
         }
+        if (size < PIPE_SIZE) {
+            GROWN.addAndGet(-PIPE_SIZE);
+            return false;
+        }
+        return true;
     }
 
     private static void closeQuietly(Channel c) {
@@ -198,6 +241,19 @@ final class ChildPipes {
             PipeTransport.LOG.log(Level.DEBUG, "fcntl not linked: child pipes keep the default size", e);
             return null;
         }
+    }
+
+    /** @return a quarter of {@code /proc/sys/fs/pipe-user-pages-soft} in bytes; 16 MiB when it is unknown or 0 (no limit) */
+    private static long growthBudget() {
+        try {
+            long pages = Long.parseLong(Files.readString(Path.of("/proc/sys/fs/pipe-user-pages-soft")).trim());
+            if (pages > 0) {
+                return pages * 4096 / 4;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or no /proc/sys: the default below
+        }
+        return 16 << 20;
     }
 
     /** Reopens a pipe's write end through {@code /proc/self/fd} as the JDK will, and reads back what went through. */

@@ -38,6 +38,8 @@ final class ChildProcessTransport implements SubprocessTransport {
     private SubprocessProtocol protocol;
     /** The pipe transports by fd; null where that stream is not a pipe. */
     private final PipeTransport[] pipes = new PipeTransport[3];
+    /** The pipes {@link ChildPipes} made (on the selector), or null when the JDK made them. */
+    private final ChildPipes childPipes;
     private int pipesOpen;
     private Integer returncode;
     /** The last signal sent through this transport, to tell a death by it from an exit status of 128 + N. */
@@ -57,6 +59,7 @@ final class ChildProcessTransport implements SubprocessTransport {
         this.pid = proc.pid();
         this.context = Context.copyContext();
         this.protocol = protocol;
+        this.childPipes = childPipes;
         if (childPipes != null) {
             if (childPipes.has(0)) {
                 pipes[0] = new SelectorWritePipeTransport(loop, (Pipe.SinkChannel) childPipes.parentEnd(0),
@@ -131,6 +134,9 @@ final class ChildProcessTransport implements SubprocessTransport {
     }
 
     private void pipeLost(int fd, Throwable exc) {
+        if (childPipes != null) {
+            childPipes.lost(fd);
+        }
         try {
             protocol.pipeConnectionLost(fd, exc);
         } catch (Throwable t) {

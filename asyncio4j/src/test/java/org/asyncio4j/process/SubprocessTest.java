@@ -229,6 +229,7 @@ class SubprocessTest {
         assumeTrue(expected != null, "run through the build, which sets asyncio4j.test.expectSelectorPipes");
         boolean selector = Boolean.parseBoolean(expected) && new File("/proc/self/fd").isDirectory();
         assertEquals(selector, ChildPipes.AVAILABLE);
+        long grown = ChildPipes.grownBytes();
         Process p = AsyncIO.run(() -> {
             Process cat = AsyncIO.createSubprocessExec(SubprocessOptions.PIPES, "cat");
             SubprocessTransport t = cat.transport();
@@ -242,6 +243,7 @@ class SubprocessTest {
             return cat;
         });
         Leaks.assertPipeThreadsEnd(p);
+        assertEquals(grown, ChildPipes.grownBytes(), "each grown pipe gives its bytes back once it is lost");
     }
 
     @Test
