@@ -1,5 +1,6 @@
 package org.asyncio4j.process;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -245,8 +246,9 @@ final class ChildPipes {
 
     /** @return a quarter of {@code /proc/sys/fs/pipe-user-pages-soft} in bytes; 16 MiB when it is unknown or 0 (no limit) */
     private static long growthBudget() {
-        try {
-            long pages = Long.parseLong(Files.readString(Path.of("/proc/sys/fs/pipe-user-pages-soft")).trim());
+        // one read: a sysctl file reads as empty from any offset but 0, so Files.readString gets "1" of "16384"
+        try (BufferedReader r = Files.newBufferedReader(Path.of("/proc/sys/fs/pipe-user-pages-soft"))) {
+            long pages = Long.parseLong(r.readLine().trim());
             if (pages > 0) {
                 return pages * 4096 / 4;
             }

@@ -91,12 +91,11 @@ final class SelectorReadPipeTransport extends PipeTransport {
         connectionLostSoon(null);
     }
 
-    /** Removes the reader and closes the channel (loop thread only). Idempotent. */
+    /** Unregisters and closes the channel, at once (loop thread only). Idempotent. */
     @Override
     void stopPipe() {
-        loop.removeReader(channel);
         try {
-            channel.close();
+            loop.closeChannel(channel); // now: NIO would close a registered channel at the next poll only
         } catch (IOException ignored) {
             // closing our end of a pipe: nothing to report
         }

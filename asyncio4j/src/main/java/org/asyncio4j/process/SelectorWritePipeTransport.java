@@ -82,14 +82,13 @@ final class SelectorWritePipeTransport extends PipeTransport {
         }
     }
 
-    /** Drops what is buffered, unregisters and closes the channel (loop thread only). Idempotent. */
+    /** Drops what is buffered, unregisters and closes the channel, at once (loop thread only). Idempotent. */
     @Override
     void stopPipe() {
         buffer.clear();
         bufferSize = 0;
-        loop.removeWriter(channel);
         try {
-            channel.close();
+            loop.closeChannel(channel); // now: NIO would close a registered channel at the next poll only
         } catch (IOException ignored) {
             // closing our end of a pipe: nothing to report
         }
