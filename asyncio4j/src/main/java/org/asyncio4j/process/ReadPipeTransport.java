@@ -23,6 +23,10 @@ import org.asyncio4j.net.Protocol;
  *     └──read error──▶ connectionLost(exc)
  * </pre>
  *
+ * <p>Used for any {@link InputStream} ({@link Pipes#connectReadPipe}, {@link Stdio}) and for a
+ * child's output when {@link ChildPipes} cannot make selectable pipes in this JVM (then
+ * {@link SelectorReadPipeTransport} is not used).
+ *
  * <p>Implementation overview. A pump thread reads up to 64 KiB at a time (a blocking
  * {@code read}) into one of two chunk buffers and posts it to the loop; it may fill a buffer
  * only while {@code free} says one is free, so it reads the next chunk while the loop hands

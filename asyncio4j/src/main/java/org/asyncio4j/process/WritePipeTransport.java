@@ -22,6 +22,10 @@ import org.asyncio4j.net.BaseProtocol;
  *     └──the child exited (stdin of a child)──▶ as close(): connectionLost(Broken pipe if data was still buffered, else null)
  * </pre>
  *
+ * <p>Used for any {@link OutputStream} ({@link Pipes#connectWritePipe}, {@link Stdio}) and for
+ * a child's stdin when {@link ChildPipes} cannot make selectable pipes in this JVM (else
+ * {@link SelectorWritePipeTransport} serves it, with the same states).
+ *
  * <p>{@code write} never blocks: the bytes are copied onto a queue, which a writer thread
  * empties into the stream (blocking there, off the loop) and flushes; it then posts how
  * many bytes went out, and the loop takes them off {@code bufferSize}. Flow control is the
