@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.asyncio4j.loop.EventLoop;
-import org.asyncio4j.net.BaseProtocol;
 import org.asyncio4j.net.Protocol;
 
 /**
@@ -40,7 +38,7 @@ import org.asyncio4j.net.Protocol;
  * fields both threads touch (a buffer is published by {@code callSoonThreadsafe} one way,
  * by {@code free} the other).
  */
-final class ReadPipeTransport extends PipeTransport {
+final class ReadPipeTransport extends ReadPipe {
     /** Bytes per read: a Linux pipe holds 64 KiB. */
     static final int CHUNK = 64 * 1024;
 
@@ -181,14 +179,6 @@ final class ReadPipeTransport extends PipeTransport {
         LockSupport.unpark(thread);
     }
 
-    @Override
-    public void setProtocol(BaseProtocol protocol) {
-        if (!(protocol instanceof Protocol)) {
-            throw new IllegalArgumentException("a read pipe needs a Protocol (dataReceived), got " + protocol);
-        }
-        super.setProtocol(protocol);
-    }
-
     // ================================================================ the reading side
 
     /** Stops delivering data (asyncio's {@code pause_reading()}): the pump stops within two chunks. */
@@ -237,52 +227,5 @@ final class ReadPipeTransport extends PipeTransport {
         closing = true;
         stopPipe();
         connectionLostSoon(null);
-    }
-
-    // ================================================================ no writing side
-
-    /** @throws UnsupportedOperationException always: a read pipe cannot be written */
-    @Override
-    public void write(ByteBuffer data) {
-        throw new UnsupportedOperationException("cannot write to a read pipe: " + this);
-    }
-
-    /** @throws UnsupportedOperationException always: a read pipe cannot be written */
-    @Override
-    public void writelines(List<ByteBuffer> data) {
-        throw new UnsupportedOperationException("cannot write to a read pipe: " + this);
-    }
-
-    /** @throws UnsupportedOperationException always: a read pipe cannot be written */
-    @Override
-    public void writeEof() {
-        throw new UnsupportedOperationException("cannot write EOF to a read pipe: " + this);
-    }
-
-    @Override
-    public boolean canWriteEof() {
-        return false;
-    }
-
-    /** Same as {@link #close()}: a read pipe has nothing buffered to drop. */
-    @Override
-    public void abort() {
-        close();
-    }
-
-    /** @throws UnsupportedOperationException always: a read pipe has no write buffer */
-    @Override
-    public void setWriteBufferLimits(int high, int low) {
-        throw new UnsupportedOperationException("a read pipe has no write buffer: " + this);
-    }
-
-    @Override
-    public int getWriteBufferSize() {
-        return 0;
-    }
-
-    @Override
-    public int[] getWriteBufferLimits() {
-        return new int[] {0, 0};
     }
 }

@@ -3,11 +3,9 @@ package org.asyncio4j.process;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
-import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import org.asyncio4j.loop.EventLoop;
-import org.asyncio4j.net.BaseProtocol;
 import org.asyncio4j.net.Protocol;
 
 /**
@@ -21,18 +19,22 @@ import org.asyncio4j.net.Protocol;
  *     └──read error──▶ connectionLost(exc)
  * </pre>
  *
- * <p>Implementation overview. The channel is non-blocking ({@link ChildPipes} made it so) and registered as a reader
- * while reading: each readiness reads once, up to {@link #READ_SIZE}, into the loop's shared
- * direct buffer, and hands it to {@code dataReceived} (valid during the call only, as on a
- * socket). {@code pauseReading} removes the reader, so nothing is read: the child is held
- * back by the pipe's own buffer and a {@code StreamReader} never holds more than its limit
- * and one read. Order is the pipe's; EOF is a read that returns -1. {@code closing} is set
- * once the reader is removed for good and the channel closed ({@link #stopPipe()}).
+ * <p>Implementation overview. The channel is non-blocking ({@link ChildPipes} made it so)
+ * and registered as a reader while reading: each readiness reads once, up to
+ * {@link #READ_SIZE}, into the loop's shared direct buffer, and hands it to
+ * {@code dataReceived} (valid during the call only, as on a socket). {@code pauseReading}
+ * removes the reader, so nothing is read: the child is held back by the pipe's own buffer
+ * and a {@code StreamReader} never holds more than {@code 2 × limit} and one read. Order is
+ * the pipe's; EOF is a read that returns -1. {@code closing} is set once the reader is
+ * removed for good and the channel closed ({@link #stopPipe()}).
  */
-final class SelectorReadPipeTransport extends PipeTransport {
+final class SelectorReadPipeTransport extends ReadPipe {
     /** Bytes per read at most (uvloop's read buffer is 256,000 bytes; asyncio's pipes read 256 KiB). */
     static final int READ_SIZE = 256 * 1024;
-    /** One direct read buffer per loop: a loop runs one read callback at a time. Weak keys: a dropped loop frees its buffer. */
+    /**
+     * One direct read buffer per loop, as the socket transports' {@code ReadBuffer}: a loop
+     * runs one read callback at a time. Weak keys: a dropped loop frees its buffer.
+     */
     private static final Map<EventLoop, ByteBuffer> BUFFERS = new WeakHashMap<>();
 
     private final Pipe.SourceChannel channel;
@@ -101,14 +103,6 @@ final class SelectorReadPipeTransport extends PipeTransport {
         }
     }
 
-    @Override
-    public void setProtocol(BaseProtocol protocol) {
-        if (!(protocol instanceof Protocol)) {
-            throw new IllegalArgumentException("a read pipe needs a Protocol (dataReceived), got " + protocol);
-        }
-        super.setProtocol(protocol);
-    }
-
     // ================================================================ the reading side
 
     /** Stops reading (asyncio's {@code pause_reading()}): nothing more is read until {@link #resumeReading()}. */
@@ -149,52 +143,5 @@ final class SelectorReadPipeTransport extends PipeTransport {
         closing = true;
         stopPipe();
         connectionLostSoon(null);
-    }
-
-    // ================================================================ no writing side
-
-    /** @throws UnsupportedOperationException always: a read pipe cannot be written */
-    @Override
-    public void write(ByteBuffer data) {
-        throw new UnsupportedOperationException("cannot write to a read pipe: " + this);
-    }
-
-    /** @throws UnsupportedOperationException always: a read pipe cannot be written */
-    @Override
-    public void writelines(List<ByteBuffer> data) {
-        throw new UnsupportedOperationException("cannot write to a read pipe: " + this);
-    }
-
-    /** @throws UnsupportedOperationException always: a read pipe cannot be written */
-    @Override
-    public void writeEof() {
-        throw new UnsupportedOperationException("cannot write EOF to a read pipe: " + this);
-    }
-
-    @Override
-    public boolean canWriteEof() {
-        return false;
-    }
-
-    /** Same as {@link #close()}: a read pipe has nothing buffered to drop. */
-    @Override
-    public void abort() {
-        close();
-    }
-
-    /** @throws UnsupportedOperationException always: a read pipe has no write buffer */
-    @Override
-    public void setWriteBufferLimits(int high, int low) {
-        throw new UnsupportedOperationException("a read pipe has no write buffer: " + this);
-    }
-
-    @Override
-    public int getWriteBufferSize() {
-        return 0;
-    }
-
-    @Override
-    public int[] getWriteBufferLimits() {
-        return new int[] {0, 0};
     }
 }

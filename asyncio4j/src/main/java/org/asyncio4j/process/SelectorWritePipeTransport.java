@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.util.ArrayDeque;
-import java.util.List;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.net.BaseProtocol;
 
@@ -14,18 +13,16 @@ import org.asyncio4j.net.BaseProtocol;
  * selector (asyncio's {@code _UnixWritePipeTransport}, exactly): no thread. Its read side is
  * absent, as {@link WritePipeTransport}'s; states as drawn there.
  *
- * <p>Implementation overview. The channel is non-blocking ({@link ChildPipes} made it so). {@code write} with nothing
- * buffered writes at once, straight from the caller's buffer; what the pipe does not take
- * is copied into {@code buffer} and the transport registers as a writer, which writes on
- * each readiness until the buffer is empty and then unregisters. Flow control is the socket
- * transports': {@code pauseWriting()} above the high-water mark (64 KiB),
- * {@code resumeWriting()} at the low-water mark (16 KiB). Invariants (loop thread only):
- * {@code bufferSize} is the number of bytes in {@code buffer}; the writer is registered
- * exactly when {@code buffer} is not empty; once {@code closing} and empty, the channel is
- * closed and {@code connectionLost} scheduled.
+ * <p>Implementation overview. The channel is non-blocking ({@link ChildPipes} made it so).
+ * {@code write} with nothing buffered writes at once, straight from the caller's buffer;
+ * what the pipe does not take is copied into {@code buffer} and the transport registers as
+ * a writer, which writes on each readiness until the buffer is empty and then unregisters.
+ * Flow control as in {@link WritePipe}. Invariants (loop thread only): {@code bufferSize} is
+ * the number of bytes in {@code buffer}; the writer is registered exactly when
+ * {@code buffer} is not empty; once {@code closing} and empty, the channel is closed and
+ * {@code connectionLost} scheduled.
  */
-final class SelectorWritePipeTransport extends PipeTransport {
-    private static final int DEFAULT_HIGH_WATER = 64 * 1024;
+final class SelectorWritePipeTransport extends WritePipe {
     /** From this many writes after the pipe is lost, each is logged (asyncio's threshold). */
     private static final int WARN_AFTER_LOST_WRITES = 5;
 
@@ -33,8 +30,6 @@ final class SelectorWritePipeTransport extends PipeTransport {
     /** What the pipe has not taken yet, oldest first; each buffer's position is how far it went. */
     private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
     private long bufferSize;
-    private int highWater = DEFAULT_HIGH_WATER;
-    private int lowWater = DEFAULT_HIGH_WATER / 4;
     private boolean protocolPaused;
     /** writeEof() was called: later writes raise (after close() they are dropped, as asyncio). */
     private boolean eofWritten;
@@ -157,13 +152,6 @@ final class SelectorWritePipeTransport extends PipeTransport {
         }
     }
 
-    @Override
-    public void writelines(List<ByteBuffer> data) {
-        for (ByteBuffer b : data) {
-            write(b);
-        }
-    }
-
     /** Same as {@link #close()} (asyncio's {@code write_eof()} on a pipe): the reader sees EOF once the buffer is flushed. */
     @Override
     public void writeEof() {
@@ -201,42 +189,7 @@ final class SelectorWritePipeTransport extends PipeTransport {
     }
 
     @Override
-    public void setWriteBufferLimits(int high, int low) {
-        int h = high < 0 ? (low < 0 ? DEFAULT_HIGH_WATER : 4 * low) : high;
-        int l = low < 0 ? h / 4 : low;
-        if (!(h >= l && l >= 0)) {
-            throw new IllegalArgumentException("write buffer limits need high >= low >= 0, got high=" + high
-                    + " low=" + low);
-        }
-        highWater = h;
-        lowWater = l;
-    }
-
-    @Override
     public int getWriteBufferSize() {
         return (int) Math.min(Integer.MAX_VALUE, bufferSize);
-    }
-
-    @Override
-    public int[] getWriteBufferLimits() {
-        return new int[] {lowWater, highWater};
-    }
-
-    // ================================================================ no reading side
-
-    /** Does nothing: a write pipe does not read. */
-    @Override
-    public void pauseReading() {
-    }
-
-    /** Does nothing: a write pipe does not read. */
-    @Override
-    public void resumeReading() {
-    }
-
-    /** @return false: a write pipe does not read */
-    @Override
-    public boolean isReading() {
-        return false;
     }
 }

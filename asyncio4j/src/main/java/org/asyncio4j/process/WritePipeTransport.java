@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.net.BaseProtocol;
@@ -34,8 +33,7 @@ import org.asyncio4j.net.BaseProtocol;
  * waits while the child does not read. Invariant: {@code bufferSize} is the number of
  * bytes written and not yet reported sent by the writer thread.
  */
-final class WritePipeTransport extends PipeTransport {
-    private static final int DEFAULT_HIGH_WATER = 64 * 1024;
+final class WritePipeTransport extends WritePipe {
     /** From this many writes after the pipe is lost, each is logged (asyncio's threshold). */
     private static final int WARN_AFTER_LOST_WRITES = 5;
     /** On the queue: flush, close the stream, end the thread (compared by identity). */
@@ -47,8 +45,6 @@ final class WritePipeTransport extends PipeTransport {
     private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
 
     private long bufferSize;
-    private int highWater = DEFAULT_HIGH_WATER;
-    private int lowWater = DEFAULT_HIGH_WATER / 4;
     private boolean protocolPaused;
     /** writeEof() was called: later writes raise (after close() they are dropped, as asyncio). */
     private boolean eofWritten;
@@ -178,13 +174,6 @@ final class WritePipeTransport extends PipeTransport {
         }
     }
 
-    @Override
-    public void writelines(List<ByteBuffer> data) {
-        for (ByteBuffer b : data) {
-            write(b);
-        }
-    }
-
     /** Same as {@link #close()} (asyncio's {@code write_eof()} on a pipe): the reader sees EOF once the buffer is flushed. */
     @Override
     public void writeEof() {
@@ -219,42 +208,7 @@ final class WritePipeTransport extends PipeTransport {
     }
 
     @Override
-    public void setWriteBufferLimits(int high, int low) {
-        int h = high < 0 ? (low < 0 ? DEFAULT_HIGH_WATER : 4 * low) : high;
-        int l = low < 0 ? h / 4 : low;
-        if (!(h >= l && l >= 0)) {
-            throw new IllegalArgumentException("write buffer limits need high >= low >= 0, got high=" + high
-                    + " low=" + low);
-        }
-        highWater = h;
-        lowWater = l;
-    }
-
-    @Override
     public int getWriteBufferSize() {
         return (int) Math.min(Integer.MAX_VALUE, bufferSize);
-    }
-
-    @Override
-    public int[] getWriteBufferLimits() {
-        return new int[] {lowWater, highWater};
-    }
-
-    // ================================================================ no reading side
-
-    /** Does nothing: a write pipe does not read. */
-    @Override
-    public void pauseReading() {
-    }
-
-    /** Does nothing: a write pipe does not read. */
-    @Override
-    public void resumeReading() {
-    }
-
-    /** @return false: a write pipe does not read */
-    @Override
-    public boolean isReading() {
-        return false;
     }
 }
