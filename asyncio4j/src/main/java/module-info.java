@@ -15,7 +15,7 @@
 module org.asyncio4j {
     // debug mode names the monitor a task holds when it suspends (ThreadMXBean); the JMX view of loops
     requires java.management;
-    // JFR events: slow callbacks, blocked loops
+    // JFR events: slow callbacks, blocked loops, task starts and finishes
     requires jdk.jfr;
     // bin/asyncio4j ps|pstree attaches to another JVM
     requires jdk.attach;
@@ -25,7 +25,7 @@ module org.asyncio4j {
     // the kernel finds the debug layer without importing it (META-INF/services on the class path)
     uses org.asyncio4j.loop.LoopInstrumentation;
     provides org.asyncio4j.loop.LoopInstrumentation with
-            org.asyncio4j.debug.BlockedLoopWatchdog, org.asyncio4j.debug.LoopMBeans;
+            org.asyncio4j.debug.BlockedLoopWatchdog, org.asyncio4j.debug.LoopMBeans, org.asyncio4j.debug.TaskEvents;
 
     exports org.asyncio4j;
     exports org.asyncio4j.combinators;

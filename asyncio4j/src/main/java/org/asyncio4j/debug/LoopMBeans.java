@@ -7,9 +7,11 @@ import java.lang.ref.WeakReference;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.management.JMException;
 import javax.management.ObjectName;
 import org.asyncio4j.loop.EventLoop;
@@ -27,7 +29,9 @@ import org.asyncio4j.loop.LoopInstrumentation;
  * <p>Implementation overview: the platform MBean server is slow to start (it loads
  * {@code java.management}), so registrations run in order on one daemon thread, never on
  * the loop's. A view holds its loop weakly, so a loop dropped without close() can still be
- * collected (its view then answers as a closed loop).
+ * collected (its view then answers as a closed loop). A dump being read holds the loop and
+ * its snapshot's tasks until it is read to its end or closed; one whose reader went away is
+ * dropped when another dump opens a minute after its last read.
  */
 public final class LoopMBeans implements LoopInstrumentation {
     private static final Logger LOG = System.getLogger("org.asyncio4j");
@@ -37,6 +41,8 @@ public final class LoopMBeans implements LoopInstrumentation {
     private static final ExecutorService REGISTRAR = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("asyncio4j-jmx").factory());
     private static final Map<EventLoop, ObjectName> NAMES = Collections.synchronizedMap(new WeakHashMap<>());
+    /** A dump not read for this long is dropped: its reader went away. */
+    private static final long DUMP_IDLE_NANOS = 60_000_000_000L;
 
     /** For {@link java.util.ServiceLoader}: the instance the kernel's seam calls. */
     public LoopMBeans() {
@@ -89,6 +95,9 @@ public final class LoopMBeans implements LoopInstrumentation {
     /** The MXBean of one loop. */
     private static final class View implements EventLoopMXBean {
         private final WeakReference<EventLoop> loop;
+        /** The dumps being read; one left unread this long is dropped when the next one opens. */
+        private final Map<Long, OpenDump> dumps = new ConcurrentHashMap<>();
+        private final AtomicLong nextDump = new AtomicLong();
 
         View(EventLoop loop) {
             this.loop = new WeakReference<>(loop);
@@ -120,19 +129,67 @@ public final class LoopMBeans implements LoopInstrumentation {
         }
 
         @Override
+        public double getSelectSeconds() {
+            return loop().selectNanos() * 1e-9;
+        }
+
+        @Override
+        public double getCallbackSeconds() {
+            EventLoop l = loop();
+            long select = l.selectNanos();
+            return Math.max(0, l.runNanos() - select) * 1e-9;
+        }
+
+        @Override
         public String getThreadName() {
             Thread t = loop().runningThread();
             return t == null ? "" : t.getName();
         }
 
         @Override
-        public String dumpTasks() {
-            return TaskDump.tableToString(loop());
+        public long openDump(boolean tree) {
+            long now = System.nanoTime();
+            dumps.values().removeIf(d -> now - d.lastRead > DUMP_IDLE_NANOS);
+            long id = nextDump.incrementAndGet();
+            dumps.put(id, new OpenDump(new TaskDumpReader(loop(), tree, TaskDump.DEFAULT_TIMEOUT), now));
+            return id;
         }
 
         @Override
-        public String dumpTree() {
-            return TaskDump.dumpToString(loop());
+        public String readDump(long dump) {
+            OpenDump d = dumps.get(dump);
+            if (d == null) {
+                throw new IllegalArgumentException("no dump " + dump + " is open: it was read to its end, closed, "
+                        + "or left unread for " + DUMP_IDLE_NANOS / 1_000_000_000L + " seconds");
+            }
+            String piece;
+            try {
+                piece = d.reader.next();
+            } catch (RuntimeException e) {
+                dumps.remove(dump);
+                throw e;
+            }
+            d.lastRead = System.nanoTime();
+            if (piece == null) {
+                dumps.remove(dump);
+            }
+            return piece;
+        }
+
+        @Override
+        public void closeDump(long dump) {
+            dumps.remove(dump);
+        }
+    }
+
+    /** A dump being read, and when it was last read (a reader that went away leaves it behind). */
+    private static final class OpenDump {
+        final TaskDumpReader reader;
+        volatile long lastRead;
+
+        OpenDump(TaskDumpReader reader, long lastRead) {
+            this.reader = reader;
+            this.lastRead = lastRead;
         }
     }
 }

@@ -4,9 +4,14 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
+import javax.management.JMRuntimeException;
+import javax.management.JMX;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -23,7 +28,9 @@ import javax.management.remote.JMXServiceURL;
  * JMX agent, and the tool reads the {@link EventLoopMXBean}s that {@link LoopMBeans}
  * registered there. The target needs no flag, as with {@code jcmd}: only the same user, and
  * no {@code -XX:+DisableAttachMechanism}. asyncio reads the other process's memory instead;
- * a JVM answers for itself, so the dump is consistent (taken on each loop's thread).
+ * a JVM answers for itself, so the dump is consistent (taken on each loop's thread). The
+ * dump comes in pieces of a few hundred tasks, printed as they come, so a million tasks
+ * are never one string on either side.
  */
 public final class ProcessView {
     private static final String USAGE = "usage: asyncio4j ps <pid> | asyncio4j pstree <pid>";
@@ -82,20 +89,69 @@ public final class ProcessView {
 
     private static int print(MBeanServerConnection server, String pid, boolean tree, PrintStream out, PrintStream err)
             throws IOException, JMException {
-        Set<ObjectName> loops = new TreeSet<>(server.queryNames(new ObjectName("org.asyncio4j:type=EventLoop,*"), null));
+        Set<ObjectName> loops = new TreeSet<>(
+                Comparator.comparingLong(ProcessView::loopNumber).thenComparing(Comparator.naturalOrder()));
+        loops.addAll(server.queryNames(new ObjectName("org.asyncio4j:type=EventLoop,*"), null));
         if (loops.isEmpty()) {
             err.println("asyncio4j: process " + pid + " has no asyncio4j event loop (no org.asyncio4j:type=EventLoop "
                     + "MBean): it does not use the library, no loop has run yet, or it runs with -Dasyncio4j.jmx=false");
             return 1;
         }
+        int status = 0;
         for (ObjectName loop : loops) {
-            out.println("event loop " + loop.getKeyProperty("id") + " (thread "
-                    + server.getAttribute(loop, "ThreadName") + ", iterations " + server.getAttribute(loop, "Iterations")
-                    + ", tasks alive " + server.getAttribute(loop, "TasksAlive") + ", ready "
-                    + server.getAttribute(loop, "ReadyQueueLength") + ")");
-            out.print(server.invoke(loop, tree ? "dumpTree" : "dumpTasks", null, null));
-            out.println();
+            EventLoopMXBean view = JMX.newMXBeanProxy(server, loop, EventLoopMXBean.class);
+            try {
+                out.println("event loop " + loopNumber(loop) + " (thread " + view.getThreadName() + ", iterations "
+                        + view.getIterations() + ", tasks alive " + view.getTasksAlive() + ", ready "
+                        + view.getReadyQueueLength() + String.format(", %.1f s in select, %.1f s in callbacks)",
+                        view.getSelectSeconds(), view.getCallbackSeconds()));
+                copyDump(view, tree, out);
+                out.println();
+            } catch (RuntimeException e) {
+                // the loop closed meanwhile, or does not answer (the message then shows what holds it)
+                out.flush();
+                err.println("asyncio4j: cannot read event loop " + loopNumber(loop) + " of process " + pid + ": "
+                        + reason(e));
+                status = 1;
+            }
         }
-        return 0;
+        return status;
+    }
+
+    /** Prints one dump as its pieces come. */
+    private static void copyDump(EventLoopMXBean view, boolean tree, PrintStream out) {
+        long dump = view.openDump(tree);
+        boolean read = false;
+        try {
+            for (String piece = view.readDump(dump); piece != null; piece = view.readDump(dump)) {
+                out.print(piece);
+            }
+            read = true;
+        } finally {
+            if (!read) {
+                try {
+                    view.closeDump(dump);
+                } catch (RuntimeException e) {
+                    // the loop or the connection is gone: nothing left to release
+                }
+            }
+        }
+    }
+
+    private static long loopNumber(ObjectName loop) {
+        String id = loop.getKeyProperty("id");
+        return id != null && id.matches("\\d{1,18}") ? Long.parseLong(id) : Long.MAX_VALUE;
+    }
+
+    /** @return the message of what the target threw, out of JMX's and the proxy's wrappers */
+    private static String reason(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof JMRuntimeException || t instanceof UndeclaredThrowableException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof InstanceNotFoundException) {
+            return "it closed";
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 }

@@ -1,14 +1,14 @@
 package org.asyncio4j.debug;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.asyncio4j.future.Future;
 import org.asyncio4j.future.ParkingLot;
 import org.asyncio4j.future.Task;
@@ -19,8 +19,10 @@ import org.asyncio4j.sync.Lock;
 
 /**
  * A snapshot of every live task of one loop and of who waits for whom, taken on the loop's
- * thread and read anywhere afterwards: the model behind {@link TaskDump}. It holds strings
- * and indices only, never the tasks, so formatting it on another thread races with nothing.
+ * thread at one moment: the model behind {@link TaskDump}. It holds the tasks, what each
+ * waited on, and the two relations below as index arrays; the text of each task (its
+ * state and frames, which cost a stack walk each) is read later, on the loop's thread
+ * again, by {@link TaskDumpReader}, a batch at a time.
  *
  * <p>Two relations. <b>Awaited by</b> (for the tree): task {@code i} is awaited by the
  * tasks parked on it and, through futures that wait without a task ({@code gather}, a task
@@ -33,49 +35,56 @@ import org.asyncio4j.sync.Lock;
  * so its waiter is never reported.
  *
  * <p>Deadlock: the largest set of suspended tasks in which every task's wakers all lie in
- * the set (computed by removing, until nothing changes, any task with a waker outside it).
- * A task with no possible waker at all (a queue join in a loop with no other task) is in it
- * by itself.
+ * the set, found by removing, from the tasks with known wakers, each task with a waker
+ * outside the set and then, transitively, the tasks that needed it. A task with no
+ * possible waker at all (a queue join in a loop with no other task) is in it by itself.
+ * Everything here is linear in the tasks and waits, so a million tasks take a moment, not
+ * the square of a million.
  */
 final class WaitGraph {
-    /** Frames kept per task: enough to see where it waits, bounded for big dumps. */
-    static final int MAX_FRAMES = 12;
+    private static final int[] NONE = new int[0];
+    /** How many tasks a deadlock line names before it says how many more there are. */
+    private static final int NAMED_WAKERS = 10;
 
-    /** One live task: its name, identity, state and frames at the snapshot. */
-    record Node(String name, String id, String state, String waitsFor, List<StackTraceElement> stack) {
-        /** @return {@code Task(name='...', id=0x...)} */
-        String label() {
-            return "Task(name='" + name + "', id=" + id + ")";
-        }
+    /** Who could wake one suspended task: some tasks, or every other task (a queue). */
+    private record Wakers(String reason, int[] tasks, boolean anyOther) {
     }
 
-    final List<Node> nodes = new ArrayList<>();
-    /** For each node, the nodes that await it. */
-    final List<List<Integer>> awaiters = new ArrayList<>();
-    /** For each node, the nodes that could wake it and why; null when unknown (outside wakers). */
-    final List<Map<Integer, String>> wakers = new ArrayList<>();
-    /** The deadlocked nodes. */
+    /** The live tasks at the snapshot, in the loop's registry order. */
+    final Task<?>[] tasks;
+    /** What each task waited on at the snapshot (null when ready, running or sleeping). */
+    final Future<?>[] waitingOn;
+    /** For each task, the tasks that await it (arrays may be shared between tasks: never written). */
+    final int[][] awaiters;
+    /** For each task, the tasks it awaits (the reverse of {@link #awaiters}): its children in the tree. */
+    final int[][] awaited;
+    /** The deadlocked tasks. */
     final BitSet deadlocked;
+    /** The deadlocks, their text made at the snapshot. */
+    final List<Deadlock> deadlocks;
+    private final Wakers[] wakers;
 
     private WaitGraph(EventLoop loop) {
-        List<Task<?>> tasks = new ArrayList<>(loop.allTasks());
-        Map<Future<?>, Integer> index = new IdentityHashMap<>();
-        for (Task<?> t : tasks) {
-            index.put(t, index.size());
+        tasks = loop.allTasks().toArray(new Task<?>[0]);
+        int n = tasks.length;
+        waitingOn = new Future<?>[n];
+        Map<Future<?>, Integer> index = new IdentityHashMap<>(n);
+        for (int i = 0; i < n; i++) {
+            index.put(tasks[i], i);
+            waitingOn[i] = tasks[i].waitingOn();
         }
         Map<Future<?>, List<Future<?>>> children = childrenOfWaiters(tasks);
-        for (Task<?> t : tasks) {
-            Future<?> w = t.waitingOn();
-            List<StackTraceElement> stack = Arrays.asList(t.getStack());
-            nodes.add(new Node(t.getName(), "0x" + Integer.toHexString(System.identityHashCode(t)),
-                    t.done() ? "done" : w == null ? "ready" : "suspended", w == null ? null : describe(w),
-                    stack.size() > MAX_FRAMES ? List.copyOf(stack.subList(0, MAX_FRAMES)) : stack));
-            List<Integer> by = new ArrayList<>();
-            resolveAwaiters(t, index, by, new IdentityHashMap<>());
-            awaiters.add(by);
-            wakers.add(wakersOf(t, w, index, children));
+        Map<Future<?>, int[]> resolved = new IdentityHashMap<>();
+        Map<Future<?>, Boolean> onPath = new IdentityHashMap<>(); // empty again after each call
+        awaiters = new int[n][];
+        wakers = new Wakers[n];
+        for (int i = 0; i < n; i++) {
+            awaiters[i] = resolveAwaiters(tasks[i], index, resolved, onPath);
+            wakers[i] = wakersOf(i, waitingOn[i], index, children);
         }
+        awaited = reverse(awaiters);
         deadlocked = deadlockedSet();
+        deadlocks = groupDeadlocks();
     }
 
     /**
@@ -89,15 +98,19 @@ final class WaitGraph {
         return new WaitGraph(loop);
     }
 
+    /** @return the number of tasks */
+    int size() {
+        return tasks.length;
+    }
+
     /** For every future some future waits for by record (gather, task group), the futures it waits for. */
-    private static Map<Future<?>, List<Future<?>>> childrenOfWaiters(List<Task<?>> tasks) {
+    private static Map<Future<?>, List<Future<?>>> childrenOfWaiters(Task<?>[] tasks) {
         Map<Future<?>, List<Future<?>>> children = new IdentityHashMap<>();
         Map<Future<?>, Boolean> seen = new IdentityHashMap<>();
-        Deque<Future<?>> todo = new ArrayDeque<>(tasks);
-        while (!todo.isEmpty()) {
-            Future<?> f = todo.poll();
-            for (Future<?> waiter : f.awaitedBy()) {
-                children.computeIfAbsent(waiter, k -> new ArrayList<>()).add(f);
+        ArrayList<Future<?>> todo = new ArrayList<>(Arrays.asList(tasks));
+        for (int k = 0; k < todo.size(); k++) {
+            for (Future<?> waiter : todo.get(k).awaitedBy()) {
+                children.computeIfAbsent(waiter, x -> new ArrayList<>()).add(todo.get(k));
                 if (!(waiter instanceof Task<?>) && seen.put(waiter, Boolean.TRUE) == null) {
                     todo.add(waiter);
                 }
@@ -106,103 +119,165 @@ final class WaitGraph {
         return children;
     }
 
-    /** The tasks awaiting {@code f}, looking through futures that wait without a task. */
-    private static void resolveAwaiters(Future<?> f, Map<Future<?>, Integer> index, List<Integer> out,
-            Map<Future<?>, Boolean> seen) {
-        for (Future<?> waiter : f.awaitedBy()) {
+    /**
+     * The tasks awaiting {@code f}, looking through futures that wait without a task; what
+     * such a future resolves to is kept in {@code resolved}, as a gather of a million tasks
+     * is awaited by all of them. {@code onPath} guards against a cycle of such futures.
+     */
+    private static int[] resolveAwaiters(Future<?> f, Map<Future<?>, Integer> index, Map<Future<?>, int[]> resolved,
+            Map<Future<?>, Boolean> onPath) {
+        List<Future<?>> waiters = f.awaitedBy();
+        if (waiters.isEmpty()) {
+            return NONE;
+        }
+        Set<Integer> out = new LinkedHashSet<>();
+        for (Future<?> waiter : waiters) {
             Integer i = index.get(waiter);
             if (i != null) {
-                if (!out.contains(i)) {
-                    out.add(i);
-                }
-            } else if (seen.put(waiter, Boolean.TRUE) == null) {
-                resolveAwaiters(waiter, index, out, seen);
+                out.add(i);
+                continue;
+            }
+            int[] through = resolved.get(waiter);
+            if (through == null && onPath.put(waiter, Boolean.TRUE) == null) {
+                through = resolveAwaiters(waiter, index, resolved, onPath);
+                resolved.put(waiter, through);
+                onPath.remove(waiter);
+            }
+            if (through != null && waiters.size() == 1) {
+                return through; // the common case (a gather's child): share the gather's array
+            }
+            for (int t : through == null ? NONE : through) {
+                out.add(t);
             }
         }
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Who could wake {@code t}, suspended on {@code w}; null if something outside the tasks may. */
-    private static Map<Integer, String> wakersOf(Task<?> t, Future<?> w, Map<Future<?>, Integer> index,
+    /** @return for each node, the nodes whose lists name it */
+    private static int[][] reverse(int[][] lists) {
+        int n = lists.length;
+        int[] count = new int[n];
+        for (int[] l : lists) {
+            for (int j : l) {
+                count[j]++;
+            }
+        }
+        int[][] out = new int[n][];
+        for (int j = 0; j < n; j++) {
+            out[j] = count[j] == 0 ? NONE : new int[count[j]];
+            count[j] = 0;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j : lists[i]) {
+                out[j][count[j]++] = i;
+            }
+        }
+        return out;
+    }
+
+    /** Who could wake task {@code self}, suspended on {@code w}; null if something outside the tasks may. */
+    private Wakers wakersOf(int self, Future<?> w, Map<Future<?>, Integer> index,
             Map<Future<?>, List<Future<?>>> children) {
         if (w == null || w.done()) {
             return null;
         }
-        Integer self = index.get(t);
-        Map<Integer, String> wakers = new LinkedHashMap<>();
         if (w instanceof Task<?>) {
             Integer i = index.get(w);
-            if (i != null) {
-                wakers.put(i, "awaits");
-            }
-            return i == null ? null : wakers;
+            return i == null ? null : new Wakers("awaits", new int[] {i}, false);
         }
         ParkingLot lot = ParkingLot.lotOf(w);
         if (lot != null) {
             if (lot.synchronizer() instanceof Lock lock) {
                 Integer holder = lock.owner() == null ? null : index.get(lock.owner());
-                if (holder == null || holder.equals(self)) {
+                if (holder == null || holder == self) {
                     return null;
                 }
-                wakers.put(holder, "waits for " + lock + " held by");
-                return wakers;
+                return new Wakers("waits for " + lock + " held by", new int[] {holder}, false);
             }
             if (lot.synchronizer() instanceof Queue<?> q) {
                 // any task may get, put or call taskDone(); a callback rarely does
-                for (int i = 0; i < index.size(); i++) {
-                    if (i != self) {
-                        wakers.put(i, "waits on " + q + ", which only another task could move:");
-                    }
-                }
-                return wakers;
+                return new Wakers("waits on " + q + ", which only another task could move:", NONE, true);
             }
             return null;
         }
-        List<Integer> kids = new ArrayList<>();
-        collectChildTasks(w, children, index, kids, new IdentityHashMap<>());
-        for (Integer k : kids) {
-            wakers.put(k, "waits for " + describe(w) + " of");
+        BitSet kids = new BitSet();
+        for (Future<?> child : childTasks(w, children)) {
+            Integer i = index.get(child);
+            if (i != null) {
+                kids.set(i);
+            }
         }
-        if (!wakers.isEmpty()) {
-            return wakers;
+        if (!kids.isEmpty()) {
+            return new Wakers("waits for " + describe(w) + " of", kids.stream().toArray(), false);
         }
         Origin origin = Origin.of(w);
         Task<?> creator = origin == null ? null : origin.creator();
         Integer c = creator == null ? null : index.get(creator);
-        if (c == null || c.equals(self)) {
+        if (c == null || c == self) {
             return null;
         }
-        wakers.put(c, "waits for " + describe(w) + " (" + origin + ") created by");
-        return wakers;
+        return new Wakers("waits for " + describe(w) + " (" + origin + ") created by", new int[] {c}, false);
     }
 
-    private static void collectChildTasks(Future<?> f, Map<Future<?>, List<Future<?>>> children,
-            Map<Future<?>, Integer> index, List<Integer> out, Map<Future<?>, Boolean> seen) {
-        for (Future<?> child : children.getOrDefault(f, List.of())) {
-            Integer i = index.get(child);
-            if (i != null) {
-                out.add(i);
-            } else if (seen.put(child, Boolean.TRUE) == null) {
-                collectChildTasks(child, children, index, out, seen);
+    /** The tasks under {@code f} through futures that wait without a task (a gather of gathers). */
+    private static List<Future<?>> childTasks(Future<?> f, Map<Future<?>, List<Future<?>>> children) {
+        List<Future<?>> out = new ArrayList<>();
+        Map<Future<?>, Boolean> seen = new IdentityHashMap<>();
+        ArrayList<Future<?>> todo = new ArrayList<>(List.of(f));
+        for (int k = 0; k < todo.size(); k++) {
+            for (Future<?> child : children.getOrDefault(todo.get(k), List.of())) {
+                if (child instanceof Task<?>) {
+                    out.add(child);
+                } else if (seen.put(child, Boolean.TRUE) == null) {
+                    todo.add(child);
+                }
             }
         }
+        return out;
     }
 
+    /** Removes, transitively, every task with a waker outside the set (see the class comment). */
     private BitSet deadlockedSet() {
-        BitSet set = new BitSet();
-        for (int i = 0; i < nodes.size(); i++) {
-            if (wakers.get(i) != null) {
+        int n = tasks.length;
+        BitSet set = new BitSet(n);
+        int[][] needs = new int[n][];
+        for (int i = 0; i < n; i++) {
+            needs[i] = wakers[i] == null ? NONE : wakers[i].tasks();
+            if (wakers[i] != null) {
                 set.set(i);
             }
         }
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (int i = set.nextSetBit(0); i >= 0; i = set.nextSetBit(i + 1)) {
-                for (int j : wakers.get(i).keySet()) {
-                    if (!set.get(j)) {
+        int[][] neededBy = reverse(needs);
+        int[] todo = new int[n];
+        int top = 0;
+        boolean anyOut = set.cardinality() < n;
+        for (int i = set.nextSetBit(0); i >= 0; i = set.nextSetBit(i + 1)) {
+            boolean out = wakers[i].anyOther() && anyOut;
+            for (int j : needs[i]) {
+                out |= !set.get(j);
+            }
+            if (out) {
+                todo[top++] = i;
+            }
+        }
+        for (int k = 0; k < top; k++) {
+            set.clear(todo[k]);
+        }
+        boolean anyOthersGone = false;
+        while (top > 0) {
+            int gone = todo[--top];
+            for (int i : neededBy[gone]) {
+                if (set.get(i)) {
+                    set.clear(i);
+                    todo[top++] = i;
+                }
+            }
+            if (!anyOthersGone) {
+                anyOthersGone = true; // a task outside the set now: whoever needs any other task goes
+                for (int i = set.nextSetBit(0); i >= 0; i = set.nextSetBit(i + 1)) {
+                    if (wakers[i].anyOther()) {
                         set.clear(i);
-                        changed = true;
-                        break;
+                        todo[top++] = i;
                     }
                 }
             }
@@ -210,54 +285,102 @@ final class WaitGraph {
         return set;
     }
 
-    /**
-     * The deadlocks, one per group of deadlocked tasks that wait for each other.
-     *
-     * @return the deadlocks, possibly none
-     */
-    List<Deadlock> deadlocks() {
-        List<Deadlock> out = new ArrayList<>();
-        BitSet left = (BitSet) deadlocked.clone();
-        for (int start = left.nextSetBit(0); start >= 0; start = left.nextSetBit(0)) {
-            List<Integer> group = new ArrayList<>();
-            Deque<Integer> todo = new ArrayDeque<>(List.of(start));
-            left.clear(start);
-            while (!todo.isEmpty()) {
-                int i = todo.poll();
-                group.add(i);
-                for (int j = 0; j < nodes.size(); j++) {
-                    if (left.get(j) && (wakers.get(i).containsKey(j) || wakers.get(j).containsKey(i))) {
-                        left.clear(j);
-                        todo.add(j);
-                    }
-                }
+    /** Groups the deadlocked tasks that wait for each other (union-find over their wakers). */
+    private List<Deadlock> groupDeadlocks() {
+        int n = tasks.length;
+        int[] parent = new int[n];
+        int anyOtherRoot = -1;
+        for (int i = deadlocked.nextSetBit(0); i >= 0; i = deadlocked.nextSetBit(i + 1)) {
+            parent[i] = i;
+        }
+        for (int i = deadlocked.nextSetBit(0); i >= 0; i = deadlocked.nextSetBit(i + 1)) {
+            for (int j : wakers[i].tasks()) {
+                union(parent, i, j);
             }
+            if (wakers[i].anyOther()) {
+                anyOtherRoot = anyOtherRoot < 0 ? i : anyOtherRoot;
+            }
+        }
+        if (anyOtherRoot >= 0) {
+            // a task that any other task could wake is deadlocked only with every other task
+            for (int i = deadlocked.nextSetBit(0); i >= 0; i = deadlocked.nextSetBit(i + 1)) {
+                union(parent, anyOtherRoot, i);
+            }
+        }
+        Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = deadlocked.nextSetBit(0); i >= 0; i = deadlocked.nextSetBit(i + 1)) {
+            groups.computeIfAbsent(find(parent, i), k -> new ArrayList<>()).add(i);
+        }
+        List<Deadlock> out = new ArrayList<>();
+        for (List<Integer> group : groups.values()) {
             List<String> names = new ArrayList<>();
             List<String> lines = new ArrayList<>();
             for (int i : group) {
-                names.add(nodes.get(i).name());
-                lines.add(waitLine(i));
+                names.add(tasks[i].getName());
+                lines.add(waitLine(i, group));
             }
             out.add(new Deadlock(names, lines));
         }
         return out;
     }
 
-    /** @return e.g. {@code Task(name='a', ...) waits for <Lock [locked]> held by Task(name='b', ...)} */
-    private String waitLine(int i) {
-        Map<Integer, String> w = wakers.get(i);
-        StringBuilder sb = new StringBuilder(nodes.get(i).label());
-        if (w.isEmpty()) {
-            return sb.append(' ').append(nodes.get(i).waitsFor()).append(": no other task could wake it").toString();
+    private static int find(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
         }
-        String reason = w.values().iterator().next();
-        sb.append(' ').append(reason);
+        return i;
+    }
+
+    private static void union(int[] parent, int a, int b) {
+        parent[find(parent, a)] = find(parent, b);
+    }
+
+    /** @return e.g. {@code Task(name='a', ...) waits for <Lock [locked]> held by Task(name='b', ...)} */
+    private String waitLine(int i, List<Integer> group) {
+        Wakers w = wakers[i];
+        StringBuilder sb = new StringBuilder(label(tasks[i]));
+        List<Integer> who = new ArrayList<>();
+        if (w.anyOther()) {
+            for (int j : group) {
+                if (j != i) {
+                    who.add(j);
+                }
+            }
+        } else {
+            for (int j : w.tasks()) {
+                who.add(j);
+            }
+        }
+        if (who.isEmpty()) {
+            return sb.append(' ').append(describe(waitingOn[i])).append(": no other task could wake it").toString();
+        }
+        sb.append(' ').append(w.reason());
         String sep = " ";
-        for (int j : w.keySet()) {
-            sb.append(sep).append(nodes.get(j).label());
+        for (int k = 0; k < Math.min(who.size(), NAMED_WAKERS); k++) {
+            sb.append(sep).append(label(tasks[who.get(k)]));
             sep = ", ";
         }
+        if (who.size() > NAMED_WAKERS) {
+            sb.append(" and ").append(who.size() - NAMED_WAKERS).append(" more");
+        }
         return sb.toString();
+    }
+
+    /**
+     * @param task a task
+     * @return {@code Task(name='...', id=0x...)}
+     */
+    static String label(Task<?> task) {
+        return "Task(name='" + task.getName() + "', id=" + idOf(task) + ")";
+    }
+
+    /**
+     * @param task a task
+     * @return its identity as dumps show it, e.g. {@code 0x1f2e3d}
+     */
+    static String idOf(Task<?> task) {
+        return "0x" + Integer.toHexString(System.identityHashCode(task));
     }
 
     /** @return a one-line description of a future a task waits on */

@@ -1,18 +1,13 @@
 package org.asyncio4j.future;
 
-import java.lang.management.LockInfo;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.util.Arrays;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Why a coroutine cannot suspend where it tried to, as the exception its await throws: a
  * held monitor, a class initializer or native frame on its stack (the stack is pinned),
  * or too little stack left to suspend. The engines detect the case; this class only
  * finds the details for the message, so its costs (a stack walk, a thread dump of the
- * calling platform thread) are paid on the failing path alone.
+ * calling platform thread) are paid on the failing path alone, and in debug mode's check.
  *
  * <p>Invariant the engines keep: the exception is thrown before the coroutine gave up its
  * turn, so nothing changed on the loop side; {@link Task} then unregisters the wake-up it
@@ -30,7 +25,7 @@ final class SuspendRefusal {
      * frame.
      */
     static IllegalStateException pinned() {
-        String monitors = heldMonitors();
+        String monitors = HeldMonitors.describe();
         if (!monitors.isEmpty()) {
             return holdsMonitor(monitors);
         }
@@ -47,7 +42,7 @@ final class SuspendRefusal {
      * under the deprecated {@code -XX:LockingMode=1} on JDK 25), naming the monitors' classes.
      */
     static IllegalStateException monitorHeld() {
-        String monitors = heldMonitors();
+        String monitors = HeldMonitors.describe();
         return holdsMonitor(monitors.isEmpty() ? "a monitor held by the task" : monitors);
     }
 
@@ -80,42 +75,17 @@ final class SuspendRefusal {
     }
 
     /**
-     * Debug mode's check before a task on a platform thread suspends (the continuation
-     * engine): a thread dump of the calling thread, so it costs microseconds.
+     * Debug mode's check before a task suspends, on either engine: it walks the task's
+     * frames or dumps the calling thread (see {@link HeldMonitors}), so it costs tens of
+     * microseconds.
      *
      * @throws IllegalStateException naming the monitors' classes, if the running task
      *     holds any
      */
     static void checkNoMonitorHeld() {
-        String monitors = heldMonitors();
+        String monitors = HeldMonitors.describe();
         if (!monitors.isEmpty()) {
             throw holdsMonitor(monitors);
         }
-    }
-
-    /**
-     * The classes of the monitors the running task holds: those locked in frames above its
-     * innermost {@code Task.body} frame on the calling platform thread; "" if none, or
-     * unknown (a virtual thread: the JDK dumps no monitors of those).
-     */
-    private static String heldMonitors() {
-        Thread self = Thread.currentThread();
-        if (self.isVirtual()) {
-            return "";
-        }
-        ThreadInfo[] info = ManagementFactory.getThreadMXBean().getThreadInfo(new long[] {self.threadId()}, true, false);
-        if (info.length == 0 || info[0] == null) {
-            return "";
-        }
-        StackTraceElement[] stack = info[0].getStackTrace();
-        int body = 0;
-        while (body < stack.length && !(stack[body].getClassName().equals(Task.class.getName())
-                && stack[body].getMethodName().equals("body"))) {
-            body++;
-        }
-        int taskFrames = body;
-        return Arrays.stream(info[0].getLockedMonitors()).filter(m -> m.getLockedStackDepth() < taskFrames)
-                .map(LockInfo::getClassName).distinct().map(c -> "an instance of " + c)
-                .collect(Collectors.joining(", "));
     }
 }

@@ -3,6 +3,7 @@ package org.asyncio4j.future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.loop.ExceptionContext;
+import org.asyncio4j.loop.TaskObserver;
 import org.asyncio4j.loop.WakeUpHook;
 
 /**
@@ -133,8 +134,12 @@ public class Task<T> extends Future<T> {
         this.context = context == null ? Context.copyContext() : context;
         this.id = COUNTER.incrementAndGet();
         this.name = name;
+        TaskObserver observer = EventLoop.taskObserver();
         if (eagerStart && loop.isRunning()) {
             loop.registerTask(this);
+            if (observer != null) {
+                observer.taskStarted(this);
+            }
             try {
                 startEagerly();
             } catch (RuntimeException | Error e) {
@@ -143,11 +148,17 @@ public class Task<T> extends Future<T> {
                 // Runner.close() would wait for it forever. asyncio's eager start raises
                 // from the constructor and leaves no task behind either.
                 loop.unregisterTask(this);
+                if (observer != null) {
+                    observer.taskFinished(this, e);
+                }
                 throw e;
             }
         } else {
             scheduleStep();
             loop.registerTask(this);
+            if (observer != null) {
+                observer.taskStarted(this);
+            }
         }
     }
 
@@ -353,6 +364,10 @@ public class Task<T> extends Future<T> {
             }
         }
         getLoop().unregisterTask(this);
+        TaskObserver observer = EventLoop.taskObserver();
+        if (observer != null) {
+            observer.taskFinished(this, e);
+        }
     }
 
     // ---------------------------------------------------------------- loop side
@@ -578,6 +593,17 @@ public class Task<T> extends Future<T> {
      */
     public final Future<?> waitingOn() {
         return waitingOn;
+    }
+
+    /**
+     * Low-level, for call graphs and task dumps: whether the coroutine is suspended in
+     * {@code sleep()}, on a loop timer rather than a future ({@link #waitingOn()} is then
+     * {@code null}).
+     *
+     * @return true while the task sleeps
+     */
+    public final boolean sleeping() {
+        return sleepSeq > 0;
     }
 
     /**

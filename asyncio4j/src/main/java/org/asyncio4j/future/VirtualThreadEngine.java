@@ -160,14 +160,20 @@ final class VirtualThreadEngine extends CoroutineEngine {
          * Hands the baton back and parks. Everything that can fail comes before the baton
          * is handed over: a class initializer on the stack (it pins the carrier, and when
          * the loop runs on a virtual thread of the same one-carrier scheduler, nothing
-         * would ever run again), and too little stack for the park (a stack overflow after
-         * the hand-over would leave two threads running the loop's state).
+         * would ever run again), a held monitor (checked in debug mode only), and too
+         * little stack for the park (a stack overflow after the hand-over would leave two
+         * threads running the loop's state).
          */
         @Override
         public void suspend(boolean debug) {
             Optional<String> clinit = SuspendRefusal.classInitializer();
             if (clinit.isPresent()) {
                 throw SuspendRefusal.insideClassInitializer(clinit.get());
+            }
+            if (debug) {
+                // JEP 491 unmounts a virtual thread that parks with a monitor held; the next
+                // task to enter it would wait forever, and the loop with it
+                SuspendRefusal.checkNoMonitorHeld();
             }
             try {
                 probeStack(STACK_PROBE_FRAMES);

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -106,11 +107,20 @@ public final class EventLoop implements AutoCloseable {
     private static final java.lang.invoke.VarHandle SLEEPING;
     /** Written opaquely once per iteration (a plain store on x86), read by the blocked-loop watchdog. */
     private static final java.lang.invoke.VarHandle ITERATIONS;
+    /** The time counters: written opaquely by the loop thread, read by any (JMX statistics). */
+    private static final java.lang.invoke.VarHandle SELECT_NANOS;
+    private static final java.lang.invoke.VarHandle RUN_NANOS;
+    private static final java.lang.invoke.VarHandle RUN_START;
+    private static final java.lang.invoke.VarHandle POLL_START;
 
     static {
         try {
             SLEEPING = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "sleeping", boolean.class);
             ITERATIONS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "iterations", long.class);
+            SELECT_NANOS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "selectNanos", long.class);
+            RUN_NANOS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "runNanos", long.class);
+            RUN_START = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "runStart", long.class);
+            POLL_START = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "pollStart", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -151,6 +161,14 @@ public final class EventLoop implements AutoCloseable {
     /** The loop thread was interrupted while running; given back when runForever returns. */
     private boolean interruptedWhileRunning;
     private long iterations;
+    /** Nanoseconds spent in the selector, over all runs. */
+    private long selectNanos;
+    /** Nanoseconds spent in runs that have ended. */
+    private long runNanos;
+    /** System.nanoTime() when the current run began; 0 while not running. */
+    private long runStart;
+    /** System.nanoTime() when the current poll began; 0 while not polling. */
+    private long pollStart;
     private Task<?> currentTask;
     /** In debug mode, the task whose step the handle being timed ran, or null. */
     private Task<?> lastSteppedTask;
@@ -164,6 +182,8 @@ public final class EventLoop implements AutoCloseable {
     /** Whether the instrumentation seam was told this loop runs (once, at its first run). */
     private boolean instrumented;
     private ExecutorService defaultExecutor;
+    /** Run by close(), in order (loop thread only). */
+    private final ArrayList<Runnable> closeHooks = new ArrayList<>(0);
     private boolean executorShutdownCalled;
 
     /**
@@ -186,6 +206,11 @@ public final class EventLoop implements AutoCloseable {
             throw new NullPointerException("clock must not be null");
         }
         this.clock = clock;
+        if (stepper == null) {
+            // a future's done callback is a kernel entry that Task's stepper runs: a
+            // program with futures and no task yet still needs it installed
+            initializeTaskClass();
+        }
         try {
             this.driver = new SelectorDriver();
         } catch (IOException e) {
@@ -194,6 +219,9 @@ public final class EventLoop implements AutoCloseable {
         this.driverRelease = new DriverRelease(driver, "<EventLoop@" + Integer.toHexString(System.identityHashCode(this))
                 + " created on thread " + Thread.currentThread().getName() + ">");
         this.driverCleanup = CLEANER.register(this, driverRelease);
+        // before any task is made on a loop, so an observer the instrumentation installs
+        // (JFR task events) sees the first task of a program too (AsyncIO.run's main task)
+        Instruments.load();
     }
 
     /**
@@ -307,6 +335,8 @@ public final class EventLoop implements AutoCloseable {
             instrumented = true;
             Instruments.started(this);
         }
+        long start = System.nanoTime() | 1; // never 0, which means "not running"
+        RUN_START.setOpaque(this, start);
         try {
             while (true) {
                 runOnce();
@@ -315,6 +345,9 @@ public final class EventLoop implements AutoCloseable {
                 }
             }
         } finally {
+            // this order, and the readers' reverse one, make a racing read count a little less, not twice
+            RUN_START.setOpaque(this, 0L);
+            RUN_NANOS.setOpaque(this, runNanos + (System.nanoTime() - start));
             stopping = false;
             thread = null;
             RUNNING.set(null);
@@ -429,6 +462,14 @@ public final class EventLoop implements AutoCloseable {
         }
         tasks = new Task<?>[0];
         taskCount = 0;
+        for (Runnable hook : closeHooks.toArray(Runnable[]::new)) {
+            try {
+                hook.run();
+            } catch (Throwable e) {
+                callExceptionHandler(new ExceptionContext("Unhandled exception in a close hook", e, null, null, null));
+            }
+        }
+        closeHooks.clear();
         ExecutorService executor = defaultExecutor;
         if (executor != null) {
             defaultExecutor = null;
@@ -439,6 +480,36 @@ public final class EventLoop implements AutoCloseable {
         if (instrumented) {
             Instruments.closed(this);
         }
+    }
+
+    /**
+     * Registers {@code hook} to run when the loop closes, after pending tasks are reported
+     * and before the default executor and the selector are released: for what a library
+     * keeps outside the loop and must account for then (a child process still running is
+     * reported by its transport). Hooks run on the closing thread in the order added; one
+     * that throws is reported to the exception handler and the others still run. asyncio
+     * has no counterpart.
+     *
+     * @param hook what to run at {@link #close()}
+     * @throws IllegalStateException if the loop is closed, or this is not the loop's thread
+     */
+    public void addCloseHook(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        checkClosed();
+        checkThread();
+        closeHooks.add(hook);
+    }
+
+    /**
+     * Takes back a hook added with {@link #addCloseHook}.
+     *
+     * @param hook the hook to remove
+     * @return whether it was registered
+     * @throws IllegalStateException if this is not the loop's thread
+     */
+    public boolean removeCloseHook(Runnable hook) {
+        checkThread();
+        return closeHooks.remove(hook);
     }
 
     // ================================================================ scheduling callbacks
@@ -728,6 +799,8 @@ public final class EventLoop implements AutoCloseable {
         if (Thread.interrupted()) {
             interruptedWhileRunning = true;
         }
+        long t0 = System.nanoTime() | 1; // never 0, which means "not polling"
+        POLL_START.setOpaque(this, t0);
         try {
             if (timeout <= 0) {
                 driver.poll(0, onReady);
@@ -741,12 +814,38 @@ public final class EventLoop implements AutoCloseable {
             }
         } catch (IOException e) {
             callExceptionHandler(ExceptionContext.of("I/O polling failed; the loop goes on", e));
+        } finally {
+            POLL_START.setOpaque(this, 0L); // as at the end of a run
+            SELECT_NANOS.setOpaque(this, selectNanos + (System.nanoTime() - t0));
         }
     }
 
     /** @return how many iterations the loop has run, for statistics; may be read from any thread */
     public long iterations() {
         return (long) ITERATIONS.getOpaque(this);
+    }
+
+    /**
+     * @return nanoseconds the loop has spent in its selector, waiting for I/O, a timer or a
+     *     wake-up, and gathering what is ready, over all its runs; for statistics, may be
+     *     read from any thread
+     */
+    public long selectNanos() {
+        long ended = (long) SELECT_NANOS.getOpaque(this);
+        long start = (long) POLL_START.getOpaque(this);
+        return start == 0 ? ended : ended + (System.nanoTime() - start);
+    }
+
+    /**
+     * @return nanoseconds the loop has spent running ({@link #runForever()} and the methods
+     *     built on it), its current run included, {@link #selectNanos()} included: the rest
+     *     is time spent running callbacks, task steps and timers; for statistics, may be read
+     *     from any thread
+     */
+    public long runNanos() {
+        long ended = (long) RUN_NANOS.getOpaque(this);
+        long start = (long) RUN_START.getOpaque(this);
+        return start == 0 ? ended : ended + (System.nanoTime() - start);
     }
 
     /** @return how many callbacks are ready to run, for monitoring; on the loop's thread */
@@ -1201,6 +1300,15 @@ public final class EventLoop implements AutoCloseable {
         boolean wake(Task<?> task, long seq);
     }
 
+    /** Runs Task's class initializer, which installs the stepper. */
+    private static void initializeTaskClass() {
+        try {
+            Class.forName(Task.class.getName(), true, Task.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the library's Task class is missing", e);
+        }
+    }
+
     /**
      * Installs the {@link TaskStepper}; only {@link Task}'s class initializer may, once.
      *
@@ -1585,15 +1693,40 @@ public final class EventLoop implements AutoCloseable {
         return 0.1;
     }
 
+    /** The JVM's one task observer, or null (the normal case: a task start or finish costs one read). */
+    private static volatile TaskObserver taskObserver;
+
+    /**
+     * Low-level, for instrumentation layers: installs the {@link TaskObserver} every loop of
+     * this JVM tells when a task starts and finishes, replacing the one installed before, or
+     * removes it with {@code null}. The debug layer installs its own while a JFR recording
+     * runs. May be called from any thread; loops see the change at the next task start or
+     * finish. No asyncio counterpart.
+     *
+     * @param observer the observer, or {@code null}
+     */
+    public static void setTaskObserver(TaskObserver observer) {
+        taskObserver = observer;
+    }
+
+    /** @return the observer set by {@link #setTaskObserver}, or {@code null} (the normal case) */
+    public static TaskObserver taskObserver() {
+        return taskObserver;
+    }
+
     /**
      * The instrumentation seam (DESIGN §4): the {@link LoopInstrumentation}s found by
-     * {@link ServiceLoader} when the first loop runs, told when each loop first runs and when
-     * it closes. Never on the hot path.
+     * {@link ServiceLoader} when the first loop is made, told when each loop first runs and
+     * when it closes. Never on the hot path.
      */
     private static final class Instruments {
-        private static final List<LoopInstrumentation> ALL = load();
+        private static final List<LoopInstrumentation> ALL = find();
 
-        private static List<LoopInstrumentation> load() {
+        /** Finds the instrumentations, if not done yet (the class initializer does it). */
+        static void load() {
+        }
+
+        private static List<LoopInstrumentation> find() {
             List<LoopInstrumentation> found = new ArrayList<>();
             try {
                 ServiceLoader.load(LoopInstrumentation.class, EventLoop.class.getClassLoader()).forEach(found::add);

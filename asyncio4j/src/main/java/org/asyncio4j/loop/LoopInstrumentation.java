@@ -4,8 +4,9 @@ package org.asyncio4j.loop;
  * The kernel's instrumentation seam (DESIGN §4): what a debugging or monitoring layer
  * implements to learn about loops without the kernel naming it. Implementations are found
  * with {@link java.util.ServiceLoader} (a {@code META-INF/services} entry) when the first
- * loop runs; the library's own, in {@code org.asyncio4j.debug}, start the blocked-loop
- * watchdog and register the JMX view.
+ * loop is made; the library's own, in {@code org.asyncio4j.debug}, start the blocked-loop
+ * watchdog, register the JMX view and install the JFR task events' {@link TaskObserver}
+ * while a recording runs.
  *
  * <p>Both calls come from the loop's own thread, off its hot path: once when a loop first
  * runs, once when it closes. They must be quick and must not throw (a failure is logged

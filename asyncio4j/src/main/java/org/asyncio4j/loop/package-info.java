@@ -8,7 +8,11 @@
  *
  * <p>The seams for tools: {@link org.asyncio4j.loop.Clock} (virtual time, see
  * {@link org.asyncio4j.testing}), {@link org.asyncio4j.loop.TaskFactory} (asyncio's task
- * factory), {@link org.asyncio4j.loop.WakeUpHook} (schedule fuzzing) and
- * {@link org.asyncio4j.loop.IoDriver} (the I/O multiplexer, today NIO's selector).
+ * factory), {@link org.asyncio4j.loop.WakeUpHook} (schedule fuzzing),
+ * {@link org.asyncio4j.loop.IoDriver} (the I/O multiplexer, today NIO's selector), and for
+ * the debugging layer, which the kernel never imports,
+ * {@link org.asyncio4j.loop.LoopInstrumentation} (told when loops run and close, found with
+ * {@link java.util.ServiceLoader}) and {@link org.asyncio4j.loop.TaskObserver} (told when
+ * tasks start and finish, while one is installed).
  */
 package org.asyncio4j.loop;

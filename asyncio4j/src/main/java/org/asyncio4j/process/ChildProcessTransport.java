@@ -28,7 +28,8 @@ import org.asyncio4j.net.Protocol;
  * {@code returncode} is set once, when the exit is posted; {@code finished} is set once,
  * when both are done, and then {@code processExited} and {@code connectionLost} run. The
  * waiters of {@link #waitExited()} wake at the exit, as asyncio's {@code wait()} returns
- * once the return code is known.
+ * once the return code is known. A child still running when the loop closes is reported
+ * by a close hook and left running; its exit then goes nowhere.
  */
 final class ChildProcessTransport implements SubprocessTransport {
     private final EventLoop loop;
@@ -47,6 +48,8 @@ final class ChildProcessTransport implements SubprocessTransport {
     private boolean closed;
     private boolean finished;
     private final ParkingLot exitWaiters = new ParkingLot();
+    /** The loop's close hook while the child runs. */
+    private final Runnable outlivesLoop = this::outlivesLoop;
 
     /**
      * @param childPipes the child's pipes made by {@link ChildPipes}, served on the selector;
@@ -109,17 +112,27 @@ final class ChildProcessTransport implements SubprocessTransport {
                 p.start();
             }
         }
+        loop.addCloseHook(outlivesLoop);
         proc.onExit().whenComplete((p, e) -> {
             try {
                 loop.callSoonThreadsafe(this::exited, context);
             } catch (IllegalStateException loopClosed) {
-                PipeTransport.LOG.log(Level.WARNING, "child process " + pid + " outlived its event loop " + loop
-                        + ": it exited with " + proc.exitValue() + " after the loop was closed");
+                // the loop's close reported the child (outlivesLoop); the JDK has reaped it
             }
         });
     }
 
+    /** At the loop's close: a child still running is left running, and said so. */
+    private void outlivesLoop() {
+        if (proc.isAlive()) {
+            PipeTransport.LOG.log(Level.WARNING, "child process " + pid + " outlived its event loop " + loop
+                    + ": it is left running, and the JDK reaps it when it exits; await the process (or close or kill "
+                    + "its transport) before the loop closes");
+        }
+    }
+
     private void exited() {
+        loop.removeCloseHook(outlivesLoop);
         int v = proc.exitValue();
         Signal s = lastSignal;
         if (s != null && v == 128 + s.number()) {

@@ -60,6 +60,9 @@ class ProcessViewTest {
             int parent = tree.out().indexOf("* Task(name='parent'");
             int worker = tree.out().indexOf("   * Task(name='worker'");
             assertTrue(tree.out().startsWith("event loop 1 (thread "), tree.out());
+            String header = tree.out().lines().findFirst().orElseThrow();
+            assertTrue(header.matches(".*iterations \\d+, tasks alive \\d+, ready \\d+, [0-9.]+ s in select, [0-9.]+ s in "
+                    + "callbacks\\)"), header);
             assertTrue(parent >= 0 && worker > parent, tree.out());
             assertTrue(tree.out().contains("|   at org.asyncio4j.sync.Event.await"), tree.out());
             Outcome ps = tool("ps", Long.toString(p.pid()));
@@ -71,8 +74,39 @@ class ProcessViewTest {
     }
 
     @Test
+    void psAndPstreeStreamThousandsOfTasks() throws Exception {
+        int idle = 5_000;
+        Process p = child(program("loop", Integer.toString(idle)));
+        try {
+            Outcome ps = tool("ps", Long.toString(p.pid()));
+            assertEquals(0, ps.status(), ps.err());
+            assertEquals(idle, ps.out().lines().filter(l -> l.contains(" idle-")).count());
+            assertTrue(ps.out().contains(", tasks alive " + (idle + 3) + ","), ps.out().lines().findFirst()::toString);
+            Outcome tree = tool("pstree", Long.toString(p.pid()));
+            assertEquals(0, tree.status(), tree.err());
+            assertEquals(idle, tree.out().lines().filter(l -> l.startsWith("* Task(name='idle-")).count());
+        } finally {
+            end(p);
+        }
+    }
+
+    @Test
+    void aBlockedLoopIsSaidSoWithWhereItIsBlocked() throws Exception {
+        Process p = child(program("blocked"));
+        try {
+            Outcome o = tool("ps", Long.toString(p.pid()));
+            assertEquals(1, o.status(), o.out());
+            assertTrue(o.err().contains("cannot read event loop 1 of process " + p.pid()
+                    + ": the event loop did not answer within 5000 ms"), o.err());
+            assertTrue(o.err().contains(ObservedProgram.class.getName()), o.err());
+        } finally {
+            end(p);
+        }
+    }
+
+    @Test
     void aJvmWithoutAnEventLoopIsSaidSo() throws Exception {
-        Process p = child(program());
+        Process p = child(program()); // never loads the library: a process without it
         try {
             Outcome o = tool("ps", Long.toString(p.pid()));
             assertEquals(1, o.status());

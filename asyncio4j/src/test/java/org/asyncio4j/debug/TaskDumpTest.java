@@ -157,6 +157,132 @@ class TaskDumpTest {
     }
 
     @Test
+    void manyTasksWaitingOnOneQueueAreOneDeadlockFoundInLinearTime() {
+        int n = 20_000; // "every other task" for each of them was n * n wakers: 400 million
+        withStuckLoop(false, () -> {
+            Queue<String> q = new Queue<>();
+            for (int i = 0; i < n; i++) {
+                AsyncIO.createTask(() -> q.get(), "consumer-" + i);
+            }
+        }, loop -> {
+            List<Deadlock> found = TaskDump.deadlocks(loop);
+            assertEquals(1, found.size());
+            assertEquals(n, found.get(0).tasks().size());
+            assertTrue(found.get(0).waits().get(0).endsWith(" and " + (n - 1 - 10) + " more"), found.get(0).waits()::toString);
+        });
+    }
+
+    @Test
+    void aTaskThatFinishesDuringTheDumpSaysSo() {
+        Event go = new Event();
+        Task<?>[] quick = new Task<?>[1];
+        withStuckLoop(false, () -> {
+            quick[0] = AsyncIO.createTask(() -> {
+                go.await();
+                return null;
+            }, "quick");
+            AsyncIO.createTask(() -> {
+                new Event().await();
+                return null;
+            }, "stays");
+        }, loop -> {
+            TaskDumpReader reader = new TaskDumpReader(loop, true, TaskDump.DEFAULT_TIMEOUT);
+            loop.callSoon(go::set);
+            loop.runUntilComplete(quick[0]);
+            StringBuilder sb = new StringBuilder();
+            for (String piece = reader.next(); piece != null; piece = reader.next()) {
+                sb.append(piece);
+            }
+            String text = sb.toString();
+            assertTrue(text.contains("* Task(name='quick', id=" + WaitGraph.idOf(quick[0]) + ") finished during the dump"),
+                    text);
+            assertTrue(text.contains("* Task(name='stays'") && text.contains("suspended waiting for <Event"), text);
+        });
+    }
+
+    @Test
+    void theDumpOfManyTasksComesInPiecesOfAtMostOneBatchEach() {
+        int batch = 100;
+        int n = 3 * batch + 10;
+        withStuckLoop(false, () -> {
+            Event never = new Event();
+            for (int i = 0; i < n; i++) {
+                AsyncIO.createTask(() -> {
+                    never.await();
+                    return null;
+                }, "waiter-" + i);
+            }
+        }, loop -> {
+            TaskDumpReader reader = new TaskDumpReader(loop, false, TaskDump.DEFAULT_TIMEOUT, batch);
+            List<String> pieces = new java.util.ArrayList<>();
+            for (String piece = reader.next(); piece != null; piece = reader.next()) {
+                pieces.add(piece);
+            }
+            assertTrue(pieces.get(0).startsWith("task id "), pieces.get(0));
+            assertTrue(pieces.size() >= 1 + 4, "a header, then pieces of at most a batch of tasks each: " + pieces.size());
+            for (String piece : pieces) {
+                assertTrue(piece.lines().count() <= batch, piece);
+            }
+            assertEquals(n, pieces.stream().flatMap(String::lines).filter(l -> l.contains(" waiter-")).count());
+        });
+    }
+
+    @Test
+    void aLongAwaitChainIsDumpedWithoutRecursionAndBoundedIndentation() {
+        int n = 10_000;
+        withStuckLoop(false, () -> {
+            Event never = new Event();
+            Task<Object> next = AsyncIO.createTask(() -> {
+                never.await();
+                return null;
+            }, "link-0");
+            for (int i = 1; i < n; i++) {
+                Task<Object> awaited = next;
+                next = AsyncIO.createTask(() -> awaited.await(), "link-" + i);
+            }
+        }, loop -> {
+            String text = dumpOf(loop);
+            assertTrue(text.startsWith("* Task(name='link-" + (n - 1) + "'"), text.substring(0, 200));
+            assertTrue(text.contains("(depth " + (n - 1) + ") * Task(name='link-0'"), "the deepest line says its depth");
+            assertTrue(text.lines().allMatch(l -> l.length() < 400), "indentation stops growing");
+        });
+    }
+
+    @Test
+    void aTaskAwaitedByTwoIsShownOnceWithFramesThenAsShownAbove() {
+        withStuckLoop(false, () -> {
+            Event never = new Event();
+            Task<Object> shared = AsyncIO.createTask(() -> {
+                never.await();
+                return null;
+            }, "shared");
+            AsyncIO.createTask(() -> shared.await(), "one");
+            AsyncIO.createTask(() -> shared.await(), "two");
+        }, loop -> {
+            String text = dumpOf(loop);
+            assertEquals(2, text.split("\\* Task\\(name='shared'", -1).length - 1, text);
+            assertTrue(text.contains(" (shown above)") && !text.contains("cycle"), text);
+        });
+    }
+
+    @Test
+    void aSleepingTaskIsShownAsSleeping() throws Exception {
+        AsyncIO.run(() -> {
+            Task<Object> napper = AsyncIO.createTask(() -> {
+                AsyncIO.sleep(3600);
+                return null;
+            }, "napper");
+            AsyncIO.sleep(0);
+            StringBuilder table = new StringBuilder();
+            TaskDump.table(AsyncIO.getRunningLoop(), table);
+            assertTrue(table.toString().lines().anyMatch(l -> l.contains(" napper ") && l.contains(" sleeping ")),
+                    table::toString);
+            assertTrue(table.toString().lines().anyMatch(l -> l.contains(" running ")), table::toString);
+            napper.cancel();
+        });
+    }
+
+    @Test
     void theTreeShowsWhoAwaitsWhomWithFrames() throws Exception {
         AsyncIO.run(() -> {
             Event e = new Event();

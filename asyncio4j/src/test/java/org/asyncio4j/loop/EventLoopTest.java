@@ -173,6 +173,35 @@ class EventLoopTest extends LoopFixture {
     }
 
     @Test
+    void timeInSelectGrowsWhileTheLoopWaitsAndStaysWithinItsTimeRunning() throws Exception {
+        EventLoop l = new EventLoop();
+        try {
+            assertEquals(0, l.selectNanos());
+            assertEquals(0, l.runNanos());
+            Future<String> answer = l.createFuture();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                // the loop has nothing to do but wait in its selector for the answer: its
+                // time there must grow while it waits, not only when the wait ends
+                long first = l.selectNanos();
+                while (l.selectNanos() < first + 1_000_000) {
+                    Thread.onSpinWait();
+                }
+                l.callSoonThreadsafe(() -> answer.setResult("answered"));
+            });
+            assertEquals("answered", l.runUntilComplete(answer));
+            reader.join();
+            long select = l.selectNanos();
+            long running = l.runNanos();
+            assertTrue(select >= 1_000_000, "select " + select);
+            assertTrue(running >= select, "running " + running + " select " + select);
+            assertEquals(running, l.runNanos(), "a loop that is not running adds no time");
+            assertEquals(select, l.selectNanos());
+        } finally {
+            l.close();
+        }
+    }
+
+    @Test
     void isRunningIsTrueOnlyWhileTheLoopRuns() {
         boolean[] inside = new boolean[1];
         loop.callSoon(() -> inside[0] = loop.isRunning());

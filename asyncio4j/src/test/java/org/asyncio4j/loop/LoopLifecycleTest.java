@@ -42,6 +42,48 @@ class LoopLifecycleTest {
         assertSame(pending, handled.get(0).future());
     }
 
+    @Test
+    void closeHooksRunInOrderAndOneThatThrowsIsReported() {
+        EventLoop loop = new EventLoop();
+        List<ExceptionContext> handled = new ArrayList<>();
+        loop.setExceptionHandler((l, c) -> handled.add(c));
+        List<String> ran = new ArrayList<>();
+        Runnable removed = () -> ran.add("removed");
+        loop.addCloseHook(() -> ran.add("first"));
+        loop.addCloseHook(removed);
+        loop.addCloseHook(() -> {
+            throw new IllegalArgumentException("hook failed");
+        });
+        loop.addCloseHook(() -> ran.add("last"));
+        assertTrue(loop.removeCloseHook(removed));
+        loop.close();
+        assertEquals(List.of("first", "last"), ran);
+        assertEquals(1, handled.size(), handled.toString());
+        assertEquals("hook failed", handled.get(0).exception().getMessage());
+        loop.close();
+        assertEquals(List.of("first", "last"), ran, "a second close runs nothing again");
+        assertThrowsWith(IllegalStateException.class, () -> loop.addCloseHook(() -> { }), "closed");
+    }
+
+    @Test
+    void aCloseHookIsAddedOnlyFromTheLoopsThread() {
+        EventLoop loop = new EventLoop();
+        List<Throwable> refused = new ArrayList<>();
+        loop.runUntilComplete(loop.createTask(() -> {
+            refused.add(AsyncIO.toThread(() -> {
+                try {
+                    loop.addCloseHook(() -> { });
+                    return null;
+                } catch (IllegalStateException e) {
+                    return e;
+                }
+            }));
+        }));
+        loop.close();
+        assertNotNull(refused.get(0), "refused");
+        assertTrue(refused.get(0).getMessage().contains("callSoonThreadsafe"), refused.get(0).getMessage());
+    }
+
     /** What the coroutines of the pending tasks hold; collected only if the tasks are. */
     static final class Captured {
     }
