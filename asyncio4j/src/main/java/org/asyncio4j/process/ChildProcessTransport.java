@@ -50,6 +50,8 @@ final class ChildProcessTransport implements SubprocessTransport {
     private final ParkingLot exitWaiters = new ParkingLot();
     /** The loop's close hook while the child runs. */
     private final Runnable outlivesLoop = this::outlivesLoop;
+    /** The loop's close hook while pipes on the selector are open: nothing serves them once the loop is gone. */
+    private final Runnable closePipes = this::closePipesAtLoopClose;
 
     /**
      * @param childPipes the child's pipes made by {@link ChildPipes}, served on the selector;
@@ -113,6 +115,9 @@ final class ChildProcessTransport implements SubprocessTransport {
             }
         }
         loop.addCloseHook(outlivesLoop);
+        if (childPipes != null && pipesOpen > 0) {
+            loop.addCloseHook(closePipes);
+        }
         proc.onExit().whenComplete((p, e) -> {
             try {
                 loop.callSoonThreadsafe(this::exited, context);
@@ -156,7 +161,19 @@ final class ChildProcessTransport implements SubprocessTransport {
             report("Fatal error: protocol.pipeConnectionLost() call failed.", t);
         }
         pipesOpen--;
+        if (pipesOpen == 0 && childPipes != null) {
+            loop.removeCloseHook(closePipes);
+        }
         tryFinish();
+    }
+
+    /**
+     * At the loop's close, pipes on the selector still open are closed (a pump thread
+     * closes its own pipe when it finds the loop closed): the child reads EOF on its stdin
+     * and a write to its stdout or stderr fails, as when asyncio collects the transport.
+     */
+    private void closePipesAtLoopClose() {
+        childPipes.closeParentEnds();
     }
 
     private void tryFinish() {

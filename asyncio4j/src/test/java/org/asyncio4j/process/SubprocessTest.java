@@ -349,6 +349,22 @@ class SubprocessTest {
     }
 
     @Test
+    void theLoopsCloseClosesTheSelectorPipesOfAChildThatOutlivesIt() throws Exception {
+        assumeTrue(ChildPipes.AVAILABLE, "pump threads close their pipes when they find the loop closed");
+        int before = Leaks.fds();
+        long grown = ChildPipes.grownBytes();
+        java.lang.Process cat;
+        try (LogCapture log = new LogCapture()) {
+            cat = AsyncIO.run(() -> (java.lang.Process) AsyncIO.createSubprocessExec(SubprocessOptions.PIPES, "cat")
+                    .getExtraInfo("subprocess"));
+            assertNotNull(log.find(Level.WARNING, "child process " + cat.pid() + " outlived its event loop"));
+        }
+        Leaks.assertNoFdLeak(before);
+        assertEquals(grown, ChildPipes.grownBytes());
+        assertEquals(0, cat.onExit().get(20, TimeUnit.SECONDS).exitValue(), "cat read EOF on its stdin and ended");
+    }
+
+    @Test
     void aChildThatOutlivesItsLoopIsReportedByTheLoopsClose() throws Exception {
         try (LogCapture log = new LogCapture()) {
             java.lang.Process child = AsyncIO.run(() -> (java.lang.Process) AsyncIO.createSubprocessExec("sleep", "30")
