@@ -142,7 +142,8 @@ abstract class PipeTransport implements Transport {
     }
 
     /**
-     * {@inheritDoc} The key {@code "pipe"} gives the stream the transport was made on.
+     * {@inheritDoc} The key {@code "pipe"} gives the stream the transport was made on (for a
+     * child's pipe on the selector, this process's end: a {@link java.nio.channels.Pipe} channel).
      */
     @Override
     public final Object getExtraInfo(String key, Object defaultValue) {
