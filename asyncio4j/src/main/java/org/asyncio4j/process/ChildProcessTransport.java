@@ -21,15 +21,17 @@ import org.asyncio4j.net.Protocol;
  * <p>Implementation overview. Each pipe the options ask for is a {@link PipeTransport}
  * whose protocol is a {@link PipeProtocol} that forwards to the {@link SubprocessProtocol}
  * with the pipe's number: on the selector when {@link ChildPipes} made the pipes, else
- * pumped by threads over the JDK's process streams. The child's exit comes from {@code java.lang.Process.onExit()},
- * completed by the JDK's reaper thread (the only one that ever waits for the child, so
- * nothing is reaped twice) and posted to the loop. Invariants (loop thread only):
- * {@code pipesOpen} counts the pipes whose {@code connectionLost} has not run;
- * {@code returncode} is set once, when the exit is posted; {@code finished} is set once,
- * when both are done, and then {@code processExited} and {@code connectionLost} run. The
- * waiters of {@link #waitExited()} wake at the exit, as asyncio's {@code wait()} returns
- * once the return code is known. A child still running when the loop closes is reported
- * by a close hook and left running; its exit then goes nowhere.
+ * pumped by threads over the JDK's process streams. The child's exit comes from
+ * {@code java.lang.Process.onExit()}, completed by the JDK's reaper thread (the only one
+ * that ever waits for the child, so nothing is reaped twice) and posted to the loop.
+ * Invariants (loop thread only): {@code pipesOpen} counts the pipes whose
+ * {@code connectionLost} has not run; {@code returncode} is set once, when the exit is
+ * posted; {@code finished} is set once, when both are done, and then
+ * {@code processExited} and {@code connectionLost} run. The waiters of
+ * {@link #waitExited()} wake at the exit, as asyncio's {@code wait()} returns once the
+ * return code is known. A child still running when the loop closes is reported by a close
+ * hook and left running; its exit then goes nowhere. Pipes on the selector still open then
+ * are closed by another hook (nothing could serve them).
  */
 final class ChildProcessTransport implements SubprocessTransport {
     private final EventLoop loop;

@@ -27,7 +27,7 @@ import org.asyncio4j.net.Connection;
  * process blocks for about a millisecond), so each must run inside a task. None of them
  * blocks the loop's thread, before or after: the pipes are served on the loop's selector when
  * the JVM runs with {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} (add
- * {@code --enable-native-access=ALL-UNNAMED} for 1 MiB pipes: the fastest), else read and
+ * {@code --enable-native-access=ALL-UNNAMED} for 256 KiB pipes: the fastest), else read and
  * written by threads of their own (see {@link ChildPipes} and {@link PipeTransport}).
  *
  * <p>Errors: a program that does not exist raises {@link FileNotFoundException} (asyncio's

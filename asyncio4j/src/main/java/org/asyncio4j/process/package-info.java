@@ -18,7 +18,7 @@
  * <p>Nothing here blocks the loop's thread. A child's pipes are NIO pipes on the loop's
  * selector when the JVM exports {@code sun.nio.ch} to this library
  * ({@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}; with
- * {@code --enable-native-access=ALL-UNNAMED} too they hold 1 MiB each), as uvloop's are.
+ * {@code --enable-native-access=ALL-UNNAMED} too they hold 256 KiB each), as uvloop's are.
  * Otherwise, and for any other stream (Java's process and file streams only block), every
  * pipe has a thread that does its blocking calls and hands the results to the loop with
  * {@code callSoonThreadsafe}, one chunk at a time, waiting while the protocol pauses reading
