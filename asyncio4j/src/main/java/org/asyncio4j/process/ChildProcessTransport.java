@@ -3,6 +3,7 @@ package org.asyncio4j.process;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.util.Map;
 import org.asyncio4j.future.Context;
 import org.asyncio4j.future.ParkingLot;
@@ -19,15 +20,18 @@ import org.asyncio4j.net.Protocol;
  *
  * <p>Implementation overview. Each pipe the options ask for is a {@link PipeTransport}
  * whose protocol is a {@link PipeProtocol} that forwards to the {@link SubprocessProtocol}
- * with the pipe's number. The child's exit comes from {@code java.lang.Process.onExit()},
- * completed by the JDK's reaper thread (the only one that ever waits for the child, so
- * nothing is reaped twice) and posted to the loop. Invariants (loop thread only):
- * {@code pipesOpen} counts the pipes whose {@code connectionLost} has not run;
- * {@code returncode} is set once, when the exit is posted; {@code finished} is set once,
- * when both are done, and then {@code processExited} and {@code connectionLost} run. The
- * waiters of {@link #waitExited()} wake at the exit, as asyncio's {@code wait()} returns
- * once the return code is known. A child still running when the loop closes is reported
- * by a close hook and left running; its exit then goes nowhere.
+ * with the pipe's number: on the selector when {@link ChildPipes} made the pipes, else
+ * pumped by threads over the JDK's process streams. The child's exit comes from
+ * {@code java.lang.Process.onExit()}, completed by the JDK's reaper thread (the only one
+ * that ever waits for the child, so nothing is reaped twice) and posted to the loop.
+ * Invariants (loop thread only): {@code pipesOpen} counts the pipes whose
+ * {@code connectionLost} has not run; {@code returncode} is set once, when the exit is
+ * posted; {@code finished} is set once, when both are done, and then
+ * {@code processExited} and {@code connectionLost} run. The waiters of
+ * {@link #waitExited()} wake at the exit, as asyncio's {@code wait()} returns once the
+ * return code is known. A child still running when the loop closes is reported by a close
+ * hook and left running; its exit then goes nowhere. Pipes on the selector still open then
+ * are closed by another hook (nothing could serve them).
  */
 final class ChildProcessTransport implements SubprocessTransport {
     private final EventLoop loop;
@@ -37,6 +41,8 @@ final class ChildProcessTransport implements SubprocessTransport {
     private SubprocessProtocol protocol;
     /** The pipe transports by fd; null where that stream is not a pipe. */
     private final PipeTransport[] pipes = new PipeTransport[3];
+    /** The pipes {@link ChildPipes} made (on the selector), or null when the JDK made them. */
+    private final ChildPipes childPipes;
     private int pipesOpen;
     private Integer returncode;
     /** The last signal sent through this transport, to tell a death by it from an exit status of 128 + N. */
@@ -46,21 +52,42 @@ final class ChildProcessTransport implements SubprocessTransport {
     private final ParkingLot exitWaiters = new ParkingLot();
     /** The loop's close hook while the child runs. */
     private final Runnable outlivesLoop = this::outlivesLoop;
+    /** The loop's close hook while pipes on the selector are open: nothing serves them once the loop is gone. */
+    private final Runnable closePipes = this::closePipesAtLoopClose;
 
-    ChildProcessTransport(EventLoop loop, java.lang.Process proc, SubprocessProtocol protocol, SubprocessOptions options) {
+    /**
+     * @param childPipes the child's pipes made by {@link ChildPipes}, served on the selector;
+     *     null when the JDK made them (then {@code proc}'s streams are pumped by threads)
+     */
+    ChildProcessTransport(EventLoop loop, java.lang.Process proc, SubprocessProtocol protocol, SubprocessOptions options,
+            ChildPipes childPipes) {
         this.loop = loop;
         this.proc = proc;
         this.pid = proc.pid();
         this.context = Context.copyContext();
         this.protocol = protocol;
-        if (options.pipesStdin()) {
-            pipes[0] = new WritePipeTransport(loop, proc.getOutputStream(), new PipeProtocol(0), pipeName(0));
-        }
-        if (options.pipesStdout()) {
-            pipes[1] = readPipe(proc.getInputStream(), 1);
-        }
-        if (options.pipesStderr()) {
-            pipes[2] = readPipe(proc.getErrorStream(), 2);
+        this.childPipes = childPipes;
+        if (childPipes != null) {
+            if (childPipes.has(0)) {
+                pipes[0] = new SelectorWritePipeTransport(loop, (Pipe.SinkChannel) childPipes.parentEnd(0),
+                        new PipeProtocol(0), pipeName(0));
+            }
+            for (int fd = 1; fd < 3; fd++) {
+                if (childPipes.has(fd)) {
+                    pipes[fd] = new SelectorReadPipeTransport(loop, (Pipe.SourceChannel) childPipes.parentEnd(fd),
+                            new PipeProtocol(fd), pipeName(fd));
+                }
+            }
+        } else {
+            if (options.pipesStdin()) {
+                pipes[0] = new WritePipeTransport(loop, proc.getOutputStream(), new PipeProtocol(0), pipeName(0));
+            }
+            if (options.pipesStdout()) {
+                pipes[1] = readPipe(proc.getInputStream(), 1);
+            }
+            if (options.pipesStderr()) {
+                pipes[2] = readPipe(proc.getErrorStream(), 2);
+            }
         }
         for (PipeTransport p : pipes) {
             if (p != null) {
@@ -90,6 +117,9 @@ final class ChildProcessTransport implements SubprocessTransport {
             }
         }
         loop.addCloseHook(outlivesLoop);
+        if (childPipes != null && pipesOpen > 0) {
+            loop.addCloseHook(closePipes);
+        }
         proc.onExit().whenComplete((p, e) -> {
             try {
                 loop.callSoonThreadsafe(this::exited, context);
@@ -117,20 +147,35 @@ final class ChildProcessTransport implements SubprocessTransport {
         }
         returncode = v;
         exitWaiters.unparkAll();
-        if (pipes[0] instanceof WritePipeTransport stdin) {
-            stdin.readerGone();
+        if (pipes[0] != null) {
+            pipes[0].childExited();
         }
         tryFinish();
     }
 
     private void pipeLost(int fd, Throwable exc) {
+        if (childPipes != null) {
+            childPipes.lost(fd);
+        }
         try {
             protocol.pipeConnectionLost(fd, exc);
         } catch (Throwable t) {
             report("Fatal error: protocol.pipeConnectionLost() call failed.", t);
         }
         pipesOpen--;
+        if (pipesOpen == 0 && childPipes != null) {
+            loop.removeCloseHook(closePipes);
+        }
         tryFinish();
+    }
+
+    /**
+     * At the loop's close, pipes on the selector still open are closed (a pump thread
+     * closes its own pipe when it finds the loop closed): the child reads EOF on its stdin
+     * and a write to its stdout or stderr fails, as when asyncio collects the transport.
+     */
+    private void closePipesAtLoopClose() {
+        childPipes.closeParentEnds();
     }
 
     private void tryFinish() {

@@ -21,12 +21,16 @@ import org.asyncio4j.net.Transport;
  * {@code StreamWriter} over {@code connect_write_pipe}) must work here too. So each pipe
  * implements the other side as absent: a read pipe refuses writes, a write pipe never reads.
  *
- * <p>Java's process and file streams block, so each pipe has a thread of its own that does
- * the blocking calls and hands the results to the loop with
- * {@link EventLoop#callSoonThreadsafe}. These are daemon platform threads, not virtual
- * ones: a blocking read of a pipe pins its carrier, and the virtual-thread scheduler adds
- * at most 256 carriers to make up for pinned ones, so a hundred children with three pipes
- * each could take every carrier and starve the very writers their children wait for.
+ * <p>Two kinds. A child's pipes, when {@link ChildPipes} can make them, are NIO pipes served
+ * on the loop's selector like sockets ({@link SelectorReadPipeTransport},
+ * {@link SelectorWritePipeTransport}). Any other stream blocks (Java's process and file
+ * streams do), so its pipe has a thread of its own that does the blocking calls and hands
+ * the results to the loop with {@link EventLoop#callSoonThreadsafe}
+ * ({@link ReadPipeTransport}, {@link WritePipeTransport}). These are daemon platform
+ * threads, not virtual ones: a blocking read of a pipe pins its carrier, and the
+ * virtual-thread scheduler adds at most 256 carriers to make up for pinned ones, so a
+ * hundred children with three pipes each could take every carrier and starve the very
+ * writers their children wait for.
  *
  * <p>States (loop thread only): OPEN; CLOSING once {@code closing} is set (EOF, close,
  * error); LOST once {@code lost} is set, which happens once and schedules the protocol's
@@ -40,8 +44,6 @@ abstract class PipeTransport implements Transport {
     /** What the pipe's thread is named, and what toString shows. */
     final String name;
     private final Map<String, Object> extra;
-    /** The thread that does the pipe's blocking calls ({@link #pipeWork()}). */
-    private final Thread thread;
     BaseProtocol protocol;
 
     boolean made;
@@ -55,10 +57,9 @@ abstract class PipeTransport implements Transport {
         this.extra = Map.of("pipe", pipe);
         this.protocol = protocol;
         this.name = name;
-        this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::pipeWork);
     }
 
-    /** Calls the protocol's {@code connectionMade} now, then starts the pipe's thread. */
+    /** Calls the protocol's {@code connectionMade} now, then starts the I/O ({@link #begin()}). */
     final void start() {
         made = true;
         try {
@@ -66,18 +67,30 @@ abstract class PipeTransport implements Transport {
         } catch (Throwable t) {
             fatalError(t, "Fatal error: protocol.connectionMade() call failed.");
         }
-        thread.start();
+        begin();
     }
 
-    /** The pipe's thread: the blocking calls, until the pipe is closed; then it closes the stream. */
-    abstract void pipeWork();
+    /** Starts reading or writing, right after {@code connectionMade}. */
+    abstract void begin();
 
-    /** Stops the pipe at once (the thread ends when its blocking call returns). */
+    /** Stops the pipe at once (a pipe's thread ends when its blocking call returns). */
     abstract void stopPipe();
 
-    /** @return the pipe's thread, for tests that check it ended */
-    final Thread pipeThread() {
-        return thread;
+    /**
+     * The child whose pipe this is exited (its stdin: asyncio sees the pipe's reader go
+     * away). Only a write pipe cares; a read pipe reads on to EOF.
+     */
+    void childExited() {
+    }
+
+    /** @return the pipe's thread, for tests that check it ended; null for a pipe on the selector */
+    Thread pipeThread() {
+        return null;
+    }
+
+    /** @return an unstarted daemon thread named after this pipe, running {@code work} */
+    final Thread newPipeThread(Runnable work) {
+        return Thread.ofPlatform().daemon().name(name).unstarted(work);
     }
 
     /** Hands {@code r} to the loop from the pipe's thread; false if the loop is closed. */
@@ -129,7 +142,8 @@ abstract class PipeTransport implements Transport {
     }
 
     /**
-     * {@inheritDoc} The key {@code "pipe"} gives the stream the transport was made on.
+     * {@inheritDoc} The key {@code "pipe"} gives the stream the transport was made on (for a
+     * child's pipe on the selector, this process's end: a {@link java.nio.channels.Pipe} channel).
      */
     @Override
     public final Object getExtraInfo(String key, Object defaultValue) {

@@ -72,8 +72,9 @@ public final class Process {
     /**
      * Suspending: waits for the child to exit (asyncio's {@code wait()}) and returns the
      * return code. What the child wrote and nobody has read yet stays in {@link #stdout()}
-     * and {@link #stderr()}, up to EOF. A pipe you stop reading keeps its thread and
-     * descriptor until you read it to the end or close the transport
+     * and {@link #stderr()}, up to EOF. A pipe you stop reading keeps its descriptor
+     * (and its thread, where pipes have threads: see {@link Subprocess}) until you read it to
+     * the end or close the transport
      * ({@code transport().close()}).
      *
      * <p>Cancellation: nothing changes; the child goes on.

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.asyncio4j.loop.EventLoop;
-import org.asyncio4j.net.BaseProtocol;
 import org.asyncio4j.net.Protocol;
 
 /**
@@ -23,6 +21,10 @@ import org.asyncio4j.net.Protocol;
  *     └──read error──▶ connectionLost(exc)
  * </pre>
  *
+ * <p>Used for any {@link InputStream} ({@link Pipes#connectReadPipe}, {@link Stdio}) and for a
+ * child's output when {@link ChildPipes} cannot make selectable pipes in this JVM (then
+ * {@link SelectorReadPipeTransport} is not used).
+ *
  * <p>Implementation overview. A pump thread reads up to 64 KiB at a time (a blocking
  * {@code read}) into one of two chunk buffers and posts it to the loop; it may fill a buffer
  * only while {@code free} says one is free, so it reads the next chunk while the loop hands
@@ -36,11 +38,13 @@ import org.asyncio4j.net.Protocol;
  * fields both threads touch (a buffer is published by {@code callSoonThreadsafe} one way,
  * by {@code free} the other).
  */
-final class ReadPipeTransport extends PipeTransport {
+final class ReadPipeTransport extends ReadPipe {
     /** Bytes per read: a Linux pipe holds 64 KiB. */
     static final int CHUNK = 64 * 1024;
 
     private final InputStream in;
+    /** The thread that does the blocking calls ({@link #pipeWork()}). */
+    private final Thread thread;
     private final byte[][] chunks = {new byte[CHUNK], new byte[CHUNK]};
     /** Buffers the pump may fill: freed by the loop once fed, unless reading is paused. */
     private final AtomicInteger free = new AtomicInteger(2);
@@ -61,11 +65,21 @@ final class ReadPipeTransport extends PipeTransport {
     ReadPipeTransport(EventLoop loop, InputStream in, Protocol protocol, String name) {
         super(loop, in, protocol, name);
         this.in = in;
+        this.thread = newPipeThread(this::pipeWork);
+    }
+
+    @Override
+    void begin() {
+        thread.start();
+    }
+
+    @Override
+    Thread pipeThread() {
+        return thread;
     }
 
     /** The pump thread: read into a free buffer, post it; closes the stream when done. */
-    @Override
-    void pipeWork() {
+    private void pipeWork() {
         try (InputStream s = in) {
             int next = 0;
             while (true) {
@@ -142,7 +156,7 @@ final class ReadPipeTransport extends PipeTransport {
 
     private void release() {
         free.incrementAndGet();
-        LockSupport.unpark(pipeThread());
+        LockSupport.unpark(thread);
     }
 
     private void eofReceived() {
@@ -162,15 +176,7 @@ final class ReadPipeTransport extends PipeTransport {
     @Override
     void stopPipe() {
         stop = true;
-        LockSupport.unpark(pipeThread());
-    }
-
-    @Override
-    public void setProtocol(BaseProtocol protocol) {
-        if (!(protocol instanceof Protocol)) {
-            throw new IllegalArgumentException("a read pipe needs a Protocol (dataReceived), got " + protocol);
-        }
-        super.setProtocol(protocol);
+        LockSupport.unpark(thread);
     }
 
     // ================================================================ the reading side
@@ -221,52 +227,5 @@ final class ReadPipeTransport extends PipeTransport {
         closing = true;
         stopPipe();
         connectionLostSoon(null);
-    }
-
-    // ================================================================ no writing side
-
-    /** @throws UnsupportedOperationException always: a read pipe cannot be written */
-    @Override
-    public void write(ByteBuffer data) {
-        throw new UnsupportedOperationException("cannot write to a read pipe: " + this);
-    }
-
-    /** @throws UnsupportedOperationException always: a read pipe cannot be written */
-    @Override
-    public void writelines(List<ByteBuffer> data) {
-        throw new UnsupportedOperationException("cannot write to a read pipe: " + this);
-    }
-
-    /** @throws UnsupportedOperationException always: a read pipe cannot be written */
-    @Override
-    public void writeEof() {
-        throw new UnsupportedOperationException("cannot write EOF to a read pipe: " + this);
-    }
-
-    @Override
-    public boolean canWriteEof() {
-        return false;
-    }
-
-    /** Same as {@link #close()}: a read pipe has nothing buffered to drop. */
-    @Override
-    public void abort() {
-        close();
-    }
-
-    /** @throws UnsupportedOperationException always: a read pipe has no write buffer */
-    @Override
-    public void setWriteBufferLimits(int high, int low) {
-        throw new UnsupportedOperationException("a read pipe has no write buffer: " + this);
-    }
-
-    @Override
-    public int getWriteBufferSize() {
-        return 0;
-    }
-
-    @Override
-    public int[] getWriteBufferLimits() {
-        return new int[] {0, 0};
     }
 }

@@ -25,8 +25,10 @@ import org.asyncio4j.net.Connection;
  *
  * <p>Every method here suspends (the child is started on another thread: starting a
  * process blocks for about a millisecond), so each must run inside a task. None of them
- * blocks the loop's thread, before or after: the pipes are read and written by threads of
- * their own (see {@link PipeTransport}).
+ * blocks the loop's thread, before or after: the pipes are served on the loop's selector when
+ * the JVM runs with {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} (add
+ * {@code --enable-native-access=ALL-UNNAMED} for 256 KiB pipes: the fastest), else read and
+ * written by threads of their own (see {@link ChildPipes} and {@link PipeTransport}).
  *
  * <p>Errors: a program that does not exist raises {@link FileNotFoundException} (asyncio's
  * {@code FileNotFoundError}) naming it, before anything else is made; one that cannot be
@@ -197,7 +199,10 @@ public final class Subprocess {
 
     /**
      * Starts the child on a virtual thread (the loop never waits for the fork), then, on
-     * the loop, makes the transport, calls {@code connectionMade} and starts the pipes.
+     * the loop, makes the transport, calls {@code connectionMade} and starts the pipes. The
+     * pipes are {@link ChildPipes} where this JVM allows it, made on that thread too (the
+     * first use links {@code fcntl}, tens of milliseconds): every outcome below closes their
+     * child's ends once the start returned, and their parent's ends when no transport is made.
      */
     private static <P extends SubprocessProtocol> Connection<SubprocessTransport, P> spawn(Supplier<P> factory,
             SubprocessOptions options, List<String> command) throws IOException {
@@ -207,12 +212,21 @@ public final class Subprocess {
         }
         EventLoop loop = EventLoop.getRunningLoop();
         ProcessBuilder builder = options.builder(command);
-        Future<java.lang.Process> started = loop.createFuture();
+        Future<Started> started = loop.createFuture();
         Thread.ofVirtual().name("asyncio4j-spawn").start(() -> {
+            ChildPipes pipes = null;
             java.lang.Process p;
             try {
+                pipes = ChildPipes.open(options);
+                if (pipes != null) {
+                    pipes.redirect(builder);
+                }
                 p = builder.start();
             } catch (IOException | RuntimeException e) {
+                if (pipes != null) {
+                    pipes.closeChildEnds();
+                    pipes.closeParentEnds();
+                }
                 IOException error = explain(e, command);
                 deliver(loop, () -> {
                     if (!started.done()) {
@@ -221,27 +235,35 @@ public final class Subprocess {
                 }, null);
                 return;
             }
+            if (pipes != null) {
+                pipes.closeChildEnds();
+            }
+            Started s = new Started(p, pipes);
             deliver(loop, () -> {
                 if (started.done()) {
-                    discard(p); // the caller was cancelled meanwhile
+                    discard(s); // the caller was cancelled meanwhile
                 } else {
-                    started.setResult(p);
+                    started.setResult(s);
                 }
-            }, p);
+            }, s);
         });
-        java.lang.Process proc = started.await();
+        Started s = started.await();
         P protocol = factory.get();
         if (protocol == null) {
-            discard(proc);
+            discard(s);
             throw new NullPointerException("protocol factory returned null");
         }
-        ChildProcessTransport t = new ChildProcessTransport(loop, proc, protocol, options);
+        ChildProcessTransport t = new ChildProcessTransport(loop, s.process, protocol, options, s.pipes);
         t.start();
         return new Connection<>(t, protocol);
     }
 
-    /** Posts {@code r} to the loop; if the loop is closed, kills {@code orphan}. */
-    private static void deliver(EventLoop loop, Runnable r, java.lang.Process orphan) {
+    /** A started child and the pipes we made for it (null: the JDK made them). */
+    private record Started(java.lang.Process process, ChildPipes pipes) {
+    }
+
+    /** Posts {@code r} to the loop; if the loop is closed, kills {@code orphan} and closes its pipes. */
+    private static void deliver(EventLoop loop, Runnable r, Started orphan) {
         try {
             loop.callSoonThreadsafe(r);
         } catch (IllegalStateException closed) {
@@ -251,9 +273,13 @@ public final class Subprocess {
         }
     }
 
-    /** Kills a child nobody will use and closes its pipes, off the loop. */
-    private static void discard(java.lang.Process p) {
+    /** Kills a child nobody will use and closes its pipes (ours, or the JDK's off the loop). */
+    private static void discard(Started s) {
+        java.lang.Process p = s.process;
         p.destroyForcibly();
+        if (s.pipes != null) {
+            s.pipes.closeParentEnds();
+        }
         Thread.ofVirtual().name("asyncio4j-discard-" + p.pid()).start(() -> {
             try {
                 p.getOutputStream().close();

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.asyncio4j.loop.EventLoop;
 import org.asyncio4j.net.BaseProtocol;
@@ -22,6 +21,10 @@ import org.asyncio4j.net.BaseProtocol;
  *     └──the child exited (stdin of a child)──▶ as close(): connectionLost(Broken pipe if data was still buffered, else null)
  * </pre>
  *
+ * <p>Used for any {@link OutputStream} ({@link Pipes#connectWritePipe}, {@link Stdio}) and for
+ * a child's stdin when {@link ChildPipes} cannot make selectable pipes in this JVM (else
+ * {@link SelectorWritePipeTransport} serves it, with the same states).
+ *
  * <p>{@code write} never blocks: the bytes are copied onto a queue, which a writer thread
  * empties into the stream (blocking there, off the loop) and flushes; it then posts how
  * many bytes went out, and the loop takes them off {@code bufferSize}. Flow control is the
@@ -30,19 +33,18 @@ import org.asyncio4j.net.BaseProtocol;
  * waits while the child does not read. Invariant: {@code bufferSize} is the number of
  * bytes written and not yet reported sent by the writer thread.
  */
-final class WritePipeTransport extends PipeTransport {
-    private static final int DEFAULT_HIGH_WATER = 64 * 1024;
+final class WritePipeTransport extends WritePipe {
     /** From this many writes after the pipe is lost, each is logged (asyncio's threshold). */
     private static final int WARN_AFTER_LOST_WRITES = 5;
     /** On the queue: flush, close the stream, end the thread (compared by identity). */
     private static final byte[] END = new byte[0];
 
     private final OutputStream out;
+    /** The thread that does the blocking calls ({@link #pipeWork()}). */
+    private final Thread thread;
     private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
 
     private long bufferSize;
-    private int highWater = DEFAULT_HIGH_WATER;
-    private int lowWater = DEFAULT_HIGH_WATER / 4;
     private boolean protocolPaused;
     /** writeEof() was called: later writes raise (after close() they are dropped, as asyncio). */
     private boolean eofWritten;
@@ -51,11 +53,21 @@ final class WritePipeTransport extends PipeTransport {
     WritePipeTransport(EventLoop loop, OutputStream out, BaseProtocol protocol, String name) {
         super(loop, out, protocol, name);
         this.out = out;
+        this.thread = newPipeThread(this::pipeWork);
+    }
+
+    @Override
+    void begin() {
+        thread.start();
+    }
+
+    @Override
+    Thread pipeThread() {
+        return thread;
     }
 
     /** The writer thread: writes what is queued, flushes, reports; closes the stream at END or on error. */
-    @Override
-    void pipeWork() {
+    private void pipeWork() {
         try (OutputStream s = out) {
             while (true) {
                 byte[] b = queue.take();
@@ -117,7 +129,8 @@ final class WritePipeTransport extends PipeTransport {
      * {@code drain()} raises); else the writer thread finds out, with {@code Broken pipe}
      * (asyncio's {@code BrokenPipeError}) if nobody reads the rest.
      */
-    void readerGone() {
+    @Override
+    void childExited() {
         if (closing) {
             return;
         }
@@ -161,13 +174,6 @@ final class WritePipeTransport extends PipeTransport {
         }
     }
 
-    @Override
-    public void writelines(List<ByteBuffer> data) {
-        for (ByteBuffer b : data) {
-            write(b);
-        }
-    }
-
     /** Same as {@link #close()} (asyncio's {@code write_eof()} on a pipe): the reader sees EOF once the buffer is flushed. */
     @Override
     public void writeEof() {
@@ -202,42 +208,7 @@ final class WritePipeTransport extends PipeTransport {
     }
 
     @Override
-    public void setWriteBufferLimits(int high, int low) {
-        int h = high < 0 ? (low < 0 ? DEFAULT_HIGH_WATER : 4 * low) : high;
-        int l = low < 0 ? h / 4 : low;
-        if (!(h >= l && l >= 0)) {
-            throw new IllegalArgumentException("write buffer limits need high >= low >= 0, got high=" + high
-                    + " low=" + low);
-        }
-        highWater = h;
-        lowWater = l;
-    }
-
-    @Override
     public int getWriteBufferSize() {
         return (int) Math.min(Integer.MAX_VALUE, bufferSize);
-    }
-
-    @Override
-    public int[] getWriteBufferLimits() {
-        return new int[] {lowWater, highWater};
-    }
-
-    // ================================================================ no reading side
-
-    /** Does nothing: a write pipe does not read. */
-    @Override
-    public void pauseReading() {
-    }
-
-    /** Does nothing: a write pipe does not read. */
-    @Override
-    public void resumeReading() {
-    }
-
-    /** @return false: a write pipe does not read */
-    @Override
-    public boolean isReading() {
-        return false;
     }
 }

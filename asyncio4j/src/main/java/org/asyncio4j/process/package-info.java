@@ -15,11 +15,15 @@
  *       {@link org.asyncio4j.process.KeyboardInterrupt}: Ctrl-C for {@code AsyncIO.run}.
  * </ul>
  *
- * <p>Nothing here blocks the loop's thread. Java's process and file streams only block, so
- * every pipe has a thread that does its blocking calls and hands the results to the loop
- * with {@code callSoonThreadsafe}, one chunk at a time, waiting while the protocol pauses
- * reading (so back-pressure reaches the child through the pipe); a child is started on a
- * virtual thread; its exit comes from {@code java.lang.Process.onExit()}.
+ * <p>Nothing here blocks the loop's thread. A child's pipes are NIO pipes on the loop's
+ * selector when the JVM exports {@code sun.nio.ch} to this library
+ * ({@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}; with
+ * {@code --enable-native-access=ALL-UNNAMED} too they hold 256 KiB each), as uvloop's are.
+ * Otherwise, and for any other stream (Java's process and file streams only block), every
+ * pipe has a thread that does its blocking calls and hands the results to the loop with
+ * {@code callSoonThreadsafe}, one chunk at a time, waiting while the protocol pauses reading
+ * (so back-pressure reaches the child through the pipe). A child is started on a virtual
+ * thread; its exit comes from {@code java.lang.Process.onExit()}.
  *
  * <p>{@link org.asyncio4j.process.Process} is not {@code java.lang.Process}: code that
  * uses both names one of them in full.

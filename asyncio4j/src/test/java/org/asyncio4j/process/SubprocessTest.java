@@ -9,16 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -220,12 +224,39 @@ class SubprocessTest {
     }
 
     @Test
+    void childPipesAreOnTheSelectorExactlyWhenTheJvmAllowsIt() throws Exception {
+        String expected = System.getProperty("asyncio4j.test.expectSelectorPipes");
+        assumeTrue(expected != null, "run through the build, which sets asyncio4j.test.expectSelectorPipes");
+        boolean selector = Boolean.parseBoolean(expected) && new File("/proc/self/fd").isDirectory();
+        assertEquals(selector, ChildPipes.AVAILABLE);
+        long grown = ChildPipes.grownBytes();
+        Process p = AsyncIO.run(() -> {
+            Process cat = AsyncIO.createSubprocessExec(SubprocessOptions.PIPES, "cat");
+            SubprocessTransport t = cat.transport();
+            Class<?> write = selector ? SelectorWritePipeTransport.class : WritePipeTransport.class;
+            Class<?> read = selector ? SelectorReadPipeTransport.class : ReadPipeTransport.class;
+            assertInstanceOf(write, t.getPipeTransport(0));
+            assertInstanceOf(read, t.getPipeTransport(1));
+            assertInstanceOf(read, t.getPipeTransport(2));
+            assertEquals(selector, Arrays.stream(((ChildProcessTransport) t).pipeThreads()).allMatch(Objects::isNull));
+            // the build gives this run native access too: the three pipes grew
+            assertEquals(grown + (selector ? 3L * ChildPipes.PIPE_SIZE : 0), ChildPipes.grownBytes());
+            assertArrayEquals(b("x"), cat.communicate(b("x")).stdout());
+            return cat;
+        });
+        Leaks.assertPipeThreadsEnd(p);
+        assertEquals(grown, ChildPipes.grownBytes(), "each grown pipe gives its bytes back once it is lost");
+    }
+
+    @Test
     void aReaderNobodyReadsHoldsTheChildBack() throws Exception {
         int limit = 16 * 1024;
         AsyncIO.run(() -> {
             Process yes = AsyncIO.createSubprocessExec(OUT.withLimit(limit), "yes");
             ReadTransport pipe = (ReadTransport) yes.transport().getPipeTransport(1);
-            int bound = 2 * limit + ReadPipeTransport.CHUNK;
+            int oneRead = pipe instanceof SelectorReadPipeTransport ? SelectorReadPipeTransport.READ_SIZE
+                    : ReadPipeTransport.CHUNK;
+            int bound = 2 * limit + oneRead;
             while (pipe.isReading()) {
                 assertTrue(yes.stdout().buffered() <= bound, () -> yes.stdout().buffered() + " bytes buffered");
                 AsyncIO.sleep(0);
@@ -315,6 +346,22 @@ class SubprocessTest {
             assertEquals(0, p.await());
         });
         assertEquals("to a file\n", Files.readString(file));
+    }
+
+    @Test
+    void theLoopsCloseClosesTheSelectorPipesOfAChildThatOutlivesIt() throws Exception {
+        assumeTrue(ChildPipes.AVAILABLE, "pump threads close their pipes when they find the loop closed");
+        int before = Leaks.fds();
+        long grown = ChildPipes.grownBytes();
+        java.lang.Process cat;
+        try (LogCapture log = new LogCapture()) {
+            cat = AsyncIO.run(() -> (java.lang.Process) AsyncIO.createSubprocessExec(SubprocessOptions.PIPES, "cat")
+                    .getExtraInfo("subprocess"));
+            assertNotNull(log.find(Level.WARNING, "child process " + cat.pid() + " outlived its event loop"));
+        }
+        Leaks.assertNoFdLeak(before);
+        assertEquals(grown, ChildPipes.grownBytes());
+        assertEquals(0, cat.onExit().get(20, TimeUnit.SECONDS).exitValue(), "cat read EOF on its stdin and ended");
     }
 
     @Test

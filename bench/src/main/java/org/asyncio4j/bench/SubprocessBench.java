@@ -17,7 +17,7 @@ import org.asyncio4j.process.SubprocessOptions;
  *       times, 10 at a time (10 tasks, 100 each), after a warm-up of 100; processes/s.
  *   <li>{@code subprocess_pipe}: 256 MiB written to {@code cat} in 64 KiB chunks (write +
  *       drain) while another task reads its stdout with {@code read(65536)}; MB/s (10^6
- *       bytes), after a warm-up of 32 MiB.
+ *       bytes), after three warm-up runs of the same.
  * </ul>
  *
  * <p>Usage: {@code java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp
@@ -28,6 +28,8 @@ public final class SubprocessBench {
     private static final int CONCURRENCY = 10;
     private static final long PIPE_BYTES = 256L << 20;
     private static final int CHUNK = 64 << 10;
+    /** Warm-up runs of the whole pipe workload, as the micro workloads' warm-up rounds: the JIT compiles the I/O path. */
+    private static final int PIPE_WARMUPS = 3;
 
     private SubprocessBench() {
     }
@@ -50,7 +52,9 @@ public final class SubprocessBench {
                         System.out.printf("subprocess_spawn %.1f processes/s%n", SPAWNS / secs);
                     }
                     case "subprocess_pipe" -> {
-                        pipe(32L << 20);
+                        for (int i = 0; i < PIPE_WARMUPS; i++) {
+                            pipe(PIPE_BYTES);
+                        }
                         long t0 = System.nanoTime();
                         pipe(PIPE_BYTES);
                         double secs = (System.nanoTime() - t0) / 1e9;

@@ -1,0 +1,73 @@
+package org.asyncio4j.process;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.asyncio4j.loop.EventLoop;
+import org.asyncio4j.net.BaseProtocol;
+import org.asyncio4j.net.Protocol;
+
+/**
+ * What the two read pipe transports share ({@link ReadPipeTransport} on a thread,
+ * {@link SelectorReadPipeTransport} on the selector): the protocol is a {@link Protocol}, and
+ * the write side is absent (see {@link PipeTransport} for why a pipe is a whole transport).
+ */
+abstract class ReadPipe extends PipeTransport {
+    ReadPipe(EventLoop loop, Object pipe, Protocol protocol, String name) {
+        super(loop, pipe, protocol, name);
+    }
+
+    @Override
+    public void setProtocol(BaseProtocol protocol) {
+        if (!(protocol instanceof Protocol)) {
+            throw new IllegalArgumentException("a read pipe needs a Protocol (dataReceived), got " + protocol);
+        }
+        super.setProtocol(protocol);
+    }
+
+    // ================================================================ no writing side
+
+    /** @throws UnsupportedOperationException always: a read pipe cannot be written */
+    @Override
+    public void write(ByteBuffer data) {
+        throw new UnsupportedOperationException("cannot write to a read pipe: " + this);
+    }
+
+    /** @throws UnsupportedOperationException always: a read pipe cannot be written */
+    @Override
+    public void writelines(List<ByteBuffer> data) {
+        throw new UnsupportedOperationException("cannot write to a read pipe: " + this);
+    }
+
+    /** @throws UnsupportedOperationException always: a read pipe cannot be written */
+    @Override
+    public void writeEof() {
+        throw new UnsupportedOperationException("cannot write EOF to a read pipe: " + this);
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return false;
+    }
+
+    /** Same as {@link #close()}: a read pipe has nothing buffered to drop. */
+    @Override
+    public void abort() {
+        close();
+    }
+
+    /** @throws UnsupportedOperationException always: a read pipe has no write buffer */
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        throw new UnsupportedOperationException("a read pipe has no write buffer: " + this);
+    }
+
+    @Override
+    public int getWriteBufferSize() {
+        return 0;
+    }
+
+    @Override
+    public int[] getWriteBufferLimits() {
+        return new int[] {0, 0};
+    }
+}
