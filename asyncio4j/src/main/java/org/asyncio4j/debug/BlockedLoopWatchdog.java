@@ -33,7 +33,8 @@ import org.asyncio4j.loop.LoopInstrumentation;
  * callback that was ready at its start), seen to half a threshold: a batch of many short
  * callbacks that together exceed the threshold is reported too, as the loop was not
  * answering for that long either. The task and stack are read without synchronization; at
- * worst they are those of a moment later. When a block ends, the JFR event
+ * worst they are those of a moment later. Of the task only its name is read: its
+ * {@code toString} walks state the loop thread may be changing. When a block ends, the JFR event
  * {@code org.asyncio4j.BlockedLoop} ({@link BlockedLoopEvent}) is committed too.
  */
 public final class BlockedLoopWatchdog implements LoopInstrumentation {
@@ -125,7 +126,7 @@ public final class BlockedLoopWatchdog implements LoopInstrumentation {
                 blockingTask = task == null ? "" : task.getName();
                 LOG.log(Level.WARNING, String.format("event loop on thread %s is blocked: one iteration has held it for "
                         + "%.3f seconds (threshold %.3f), in %s; it is at:%s", t.getName(), held,
-                        l.blockedLoopThreshold(), task != null ? "a step of " + task : "a callback", LoopStack.of(l, t)));
+                        l.blockedLoopThreshold(), task != null ? "a step of task '" + blockingTask + "'" : "a callback", LoopStack.of(l, t)));
             }
         }
 

@@ -57,7 +57,7 @@ class BlockedLoopWatchdogTest {
             blocked.await();
             String msg = awaitWarning(log, "event loop on thread blocked-loop-1 is blocked").getMessage();
             release.countDown();
-            assertTrue(msg.contains("a step of <Task pending name='hog'"), msg);
+            assertTrue(msg.contains("a step of task 'hog'"), msg);
             assertTrue(msg.contains("at java.base/java.util.concurrent.CountDownLatch.await"), msg);
             assertTrue(msg.contains("BlockedLoopWatchdogTest.lambda$blockingLoop"), msg);
             String end = awaitWarning(log, "event loop on thread blocked-loop-1 is running again").getMessage();
