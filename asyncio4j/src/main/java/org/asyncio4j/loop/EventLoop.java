@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.lang.ref.Cleaner;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -747,9 +748,21 @@ public final class EventLoop implements AutoCloseable {
                 long seq = deferredTimers.peekSeq();
                 timers.add(deferredTimers.poll(), when, seq);
             }
+            if (driver.releasePending()) {
+                flushReleased();
+            }
         }
         if (readyPeak >= READY_BURST && ready.size() <= READY_CAPACITY) {
             giveBackReadyArray();
+        }
+    }
+
+    /** Closes the descriptors of the channels closeChannel released in this iteration. */
+    private void flushReleased() {
+        try {
+            driver.flushReleased();
+        } catch (IOException e) {
+            callExceptionHandler(ExceptionContext.of("closing released channels failed; the loop goes on", e));
         }
     }
 
@@ -1005,10 +1018,13 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Low-level, for transports: stops watching {@code channel} and closes it now (asyncio's
-     * {@code remove_reader}, {@code remove_writer} and {@code sock.close()}). A channel
-     * registered with NIO's selector is otherwise only really closed at the loop's next
-     * poll, so a closed listening socket would still accept connections until then.
+     * Low-level, for transports: stops watching {@code channel} and closes it (asyncio's
+     * {@code remove_reader}, {@code remove_writer} and {@code sock.close()}). NIO closes the
+     * descriptor of a channel registered with a selector only when a poll flushes it, so a
+     * closed listening socket would still accept connections until then: a listening socket
+     * is flushed at once (so is any channel while the loop is not running), any other
+     * channel by the end of the current iteration, together with the others closed in it (one flush polls every ready channel, so a flush per
+     * channel made closing thousands of connections in one iteration quadratic).
      *
      * @param channel the channel to close
      * @throws IOException if closing it failed (it is closed all the same)
@@ -1019,7 +1035,8 @@ public final class EventLoop implements AutoCloseable {
             channel.close();
             return;
         }
-        for (Handle h : driver.release(channel)) {
+        // outside a run no iteration end would come to flush it
+        for (Handle h : driver.release(channel, channel instanceof ServerSocketChannel || !isRunning())) {
             if (h != null) {
                 h.cancel();
             }

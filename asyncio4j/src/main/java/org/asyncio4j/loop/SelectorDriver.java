@@ -26,6 +26,8 @@ final class SelectorDriver implements IoDriver {
     private final Consumer<SelectionKey> onSelected = this::processKey;
     /** The sink of the poll in progress; only set during {@link #poll}. */
     private Consumer<Handle> sink;
+    /** A released channel's key waits for a flush (any poll flushes it). */
+    private boolean releasePending;
 
     SelectorDriver() throws IOException {
         this.selector = Selector.open();
@@ -39,6 +41,7 @@ final class SelectorDriver implements IoDriver {
     @Override
     public void poll(double timeout, Consumer<Handle> ready) throws IOException {
         sink = ready;
+        releasePending = false; // a select flushes cancelled keys first
         try {
             if (timeout <= 0) {
                 if (hasRegistrations()) {
@@ -66,15 +69,18 @@ final class SelectorDriver implements IoDriver {
     }
 
     /**
-     * Closes {@code channel} now: cancels its key, closes it, and flushes the cancelled key
-     * with a poll whose readiness events are dropped (the selector is level-triggered, so
-     * they are reported again at the loop's next poll). NIO would otherwise keep the
-     * descriptor of a registered channel open until that next poll: a listening socket
-     * would go on completing connections, and a closed connection would look alive.
+     * Closes {@code channel}: cancels its key and closes it. NIO keeps the descriptor of a
+     * registered channel open until a poll flushes the cancelled key: a listening socket
+     * would go on completing connections, and a closed connection would look alive. With
+     * {@code now} the key is flushed here, by a poll whose readiness events are dropped (the
+     * selector is level-triggered, so they are reported again at the loop's next poll);
+     * otherwise by {@link #flushReleased()}, once for every channel released meanwhile (a
+     * flush polls every ready channel, so one per channel made closing n connections cost
+     * n²).
      *
      * @return the reader and writer handles the channel had, for the loop to cancel
      */
-    Handle[] release(SelectableChannel channel) throws IOException {
+    Handle[] release(SelectableChannel channel, boolean now) throws IOException {
         SelectionKey key = channel.keyFor(selector);
         Handle[] old = new Handle[2];
         if (key != null && key.isValid()) {
@@ -84,9 +90,24 @@ final class SelectorDriver implements IoDriver {
         }
         channel.close();
         if (key != null) {
-            selector.selectNow(IGNORE);
+            if (now) {
+                selector.selectNow(IGNORE);
+            } else {
+                releasePending = true;
+            }
         }
         return old;
+    }
+
+    /** @return whether channels released without {@code now} wait for {@link #flushReleased()} */
+    boolean releasePending() {
+        return releasePending;
+    }
+
+    /** Closes the descriptors of the channels released without {@code now}. */
+    void flushReleased() throws IOException {
+        releasePending = false;
+        selector.selectNow(IGNORE);
     }
 
     @Override

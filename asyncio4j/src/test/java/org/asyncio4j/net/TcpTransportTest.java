@@ -74,6 +74,29 @@ class TcpTransportTest {
     }
 
     @Test
+    void connectionsClosedTogetherReleaseTheirDescriptorsByTheEndOfTheIteration() throws IOException {
+        int n = 100;
+        AsyncIO.run(() -> {
+            try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
+                List<Connection<Transport, Recorder>> conns = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    conns.add(Network.createConnection(Recorder::new, "127.0.0.1", port(server)));
+                }
+                int before = Fds.count();
+                for (Connection<Transport, Recorder> c : conns) {
+                    c.transport().close(); // each loses its connection in the next iteration, together
+                }
+                for (Connection<Transport, Recorder> c : conns) {
+                    assertNull(c.protocol().lost.await());
+                }
+                // the iteration that ran every connectionLost flushed them all once at its end
+                // (the server's sides may have closed too, never fewer)
+                assertTrue(Fds.count() <= before - n, "open descriptors " + Fds.count() + ", before " + before);
+            }
+        });
+    }
+
+    @Test
     void aMegabyteArrivesWholeAndInOrder() throws IOException {
         AsyncIO.run(() -> {
             try (Server server = Network.createServer(Echo::new, "127.0.0.1", 0)) {
