@@ -10,26 +10,47 @@ import org.asyncio4j.net.BaseProtocol;
 
 /**
  * The writing end of a child's stdin made by {@link ChildPipes}, written on the loop's
- * selector (asyncio's {@code _UnixWritePipeTransport}, exactly): no thread. Its read side is
- * absent, as {@link WritePipeTransport}'s; states as drawn there.
+ * selector (asyncio's {@code _UnixWritePipeTransport}, with uvloop's write queue): no
+ * thread. Its read side is absent, as {@link WritePipeTransport}'s; states as drawn there.
+ *
+ * <p>Writes are gathered, as uvloop's are: {@code write} copies the bytes into the
+ * transport's buffer and they go to the pipe on the loop's next iteration, all at once, or
+ * at once when the buffer passes the high-water mark. Small writes in a row (a task that
+ * writes 64 KiB and drains, again and again) so reach the pipe in a few large
+ * {@code write(2)} calls instead of one each: a Linux pipe takes a mutex for every read and
+ * write and holds it for the whole copy, so each write of ours that meets the child's read
+ * waits for it (spinning on a CPU), and fewer, larger writes meet it less often (issue 13;
+ * bench/README.md, findings). Order is kept; {@code drain()} waits only above the high-water
+ * mark, as before.
  *
  * <p>Implementation overview. The channel is non-blocking ({@link ChildPipes} made it so).
- * {@code write} with nothing buffered writes at once, straight from the caller's buffer;
- * what the pipe does not take is copied into {@code buffer} and the transport registers as
- * a writer, which writes on each readiness until the buffer is empty and then unregisters.
- * Flow control as in {@link WritePipe}. Invariants (loop thread only): {@code bufferSize} is
- * the number of bytes in {@code buffer}; the writer is registered exactly when
- * {@code buffer} is not empty; once {@code closing} and empty, the channel is closed and
- * {@code connectionLost} scheduled.
+ * The bytes not yet written are {@code stage[0, position)} (a direct buffer, so the pipe is
+ * written straight from it, without NIO's temporary copy), then {@code overflow}'s heap
+ * copies when more is buffered than the stage holds, oldest first; {@code bufferSize} counts
+ * both. Each flush writes the stage until it is empty or the pipe is full, refilling it from
+ * {@code overflow}. While bytes remain after a flush the transport is registered as a
+ * writer, and each readiness flushes; otherwise one flush is scheduled with
+ * {@code callSoon} ({@code flushScheduled}). Flow control as in {@link WritePipe}.
+ * Invariants (loop thread only): {@code writerRegistered} exactly when the writer is
+ * registered, which is only while {@code bufferSize > 0}; once {@code closing} and empty,
+ * the channel is closed and {@code connectionLost} scheduled.
  */
 final class SelectorWritePipeTransport extends WritePipe {
     /** From this many writes after the pipe is lost, each is logged (asyncio's threshold). */
     private static final int WARN_AFTER_LOST_WRITES = 5;
+    /** The stage's size: as large as the pipe {@link ChildPipes} grows, so one write can fill it. */
+    private static final int STAGE_SIZE = 256 * 1024;
 
     private final Pipe.SinkChannel channel;
-    /** What the pipe has not taken yet, oldest first; each buffer's position is how far it went. */
-    private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
+    /** Bytes not yet written, in write mode: {@code [0, position)}; made at the first write, dropped at the close. */
+    private ByteBuffer stage;
+    /** Bytes that did not fit in the stage, after it, oldest first; each buffer's position is how far it was staged. */
+    private final ArrayDeque<ByteBuffer> overflow = new ArrayDeque<>();
     private long bufferSize;
+    /** A flush is scheduled with callSoon and has not run yet. */
+    private boolean flushScheduled;
+    /** The transport is registered as the channel's writer. */
+    private boolean writerRegistered;
     private boolean protocolPaused;
     /** writeEof() was called: later writes raise (after close() they are dropped, as asyncio). */
     private boolean eofWritten;
@@ -45,15 +66,30 @@ final class SelectorWritePipeTransport extends WritePipe {
     void begin() {
     }
 
-    private void writeReady() {
+    /** The flush scheduled by a write: nothing to do if a readiness flush took over, or the pipe is gone. */
+    private void scheduledFlush() {
+        flushScheduled = false;
+        if (!writerRegistered && !lost) {
+            flush();
+        }
+    }
+
+    /**
+     * Writes what is buffered until all is written or the pipe is full, then registers or
+     * unregisters the writer to match, resumes a paused protocol at the low-water mark, and
+     * closes the pipe if it is closing and empty.
+     */
+    private void flush() {
         try {
-            while (!buffer.isEmpty()) {
-                ByteBuffer b = buffer.peek();
-                bufferSize -= channel.write(b);
-                if (b.hasRemaining()) {
-                    break; // the pipe is full: wait for the next readiness
+            while (bufferSize > 0) {
+                refillStage();
+                stage.flip();
+                bufferSize -= channel.write(stage);
+                boolean full = stage.hasRemaining();
+                stage.compact();
+                if (full) {
+                    break; // wait for the next readiness
                 }
-                buffer.poll();
             }
         } catch (IOException e) {
             fatalError(e, "Fatal write error on pipe transport");
@@ -68,8 +104,16 @@ final class SelectorWritePipeTransport extends WritePipe {
                 return;
             }
         }
-        if (buffer.isEmpty()) {
-            loop.removeWriter(channel);
+        if (bufferSize > 0) {
+            if (!writerRegistered) {
+                writerRegistered = true;
+                loop.addWriter(channel, this::flush, context);
+            }
+        } else {
+            if (writerRegistered) {
+                writerRegistered = false;
+                loop.removeWriter(channel);
+            }
             if (closing) {
                 stopPipe();
                 connectionLostSoon(null);
@@ -77,11 +121,26 @@ final class SelectorWritePipeTransport extends WritePipe {
         }
     }
 
+    /** Moves bytes from {@code overflow} into the stage while both have some. */
+    private void refillStage() {
+        while (!overflow.isEmpty() && stage.hasRemaining()) {
+            ByteBuffer b = overflow.peek();
+            int n = Math.min(b.remaining(), stage.remaining());
+            stage.put(stage.position(), b, b.position(), n).position(stage.position() + n);
+            b.position(b.position() + n);
+            if (!b.hasRemaining()) {
+                overflow.poll();
+            }
+        }
+    }
+
     /** Drops what is buffered, unregisters and closes the channel, at once (loop thread only). Idempotent. */
     @Override
     void stopPipe() {
-        buffer.clear();
+        stage = null;
+        overflow.clear();
         bufferSize = 0;
+        writerRegistered = false;
         try {
             loop.closeChannel(channel); // now: NIO would close a registered channel at the next poll only
         } catch (IOException ignored) {
@@ -101,7 +160,7 @@ final class SelectorWritePipeTransport extends WritePipe {
             return;
         }
         closing = true;
-        if (buffer.isEmpty()) {
+        if (bufferSize == 0) {
             stopPipe();
             connectionLostSoon(null);
         }
@@ -125,24 +184,27 @@ final class SelectorWritePipeTransport extends WritePipe {
             }
             return;
         }
-        if (buffer.isEmpty()) {
-            try {
-                channel.write(data);
-            } catch (IOException e) {
-                data.position(data.limit());
-                fatalError(e, "Fatal write error on pipe transport");
-                return;
-            }
-            if (!data.hasRemaining()) {
-                return;
-            }
-            loop.addWriter(channel, this::writeReady, context);
+        if (stage == null) {
+            stage = ByteBuffer.allocateDirect(STAGE_SIZE);
         }
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-        copy.put(data).flip();
-        buffer.add(copy);
-        bufferSize += copy.remaining();
-        if (!protocolPaused && bufferSize > highWater) {
+        int n = data.remaining();
+        if (overflow.isEmpty() && stage.remaining() >= n) {
+            stage.put(data);
+        } else {
+            ByteBuffer copy = ByteBuffer.allocate(n);
+            copy.put(data).flip();
+            overflow.add(copy);
+        }
+        bufferSize += n;
+        if (!writerRegistered) {
+            if (bufferSize > highWater) {
+                flush(); // as uvloop: a full buffer goes out at once
+            } else if (!flushScheduled) {
+                flushScheduled = true;
+                loop.callSoon(this::scheduledFlush, context);
+            }
+        }
+        if (!protocolPaused && !closing && bufferSize > highWater) {
             protocolPaused = true;
             try {
                 protocol.pauseWriting();
@@ -173,7 +235,7 @@ final class SelectorWritePipeTransport extends WritePipe {
             return;
         }
         closing = true;
-        if (buffer.isEmpty()) {
+        if (bufferSize == 0) {
             stopPipe();
             connectionLostSoon(null);
         }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -217,6 +218,40 @@ class SubprocessTest {
             }
             cat.stdin().close();
             assertEquals((long) chunk * chunks + " " + HexFormat.of().formatHex(md.digest()), reader.await());
+            assertEquals(0, cat.await());
+            return cat;
+        });
+        Leaks.assertPipeThreadsEnd(p);
+    }
+
+    @Test
+    void gatheredWritesReachTheChildInOrderThroughAClose() throws Exception {
+        Process p = AsyncIO.run(() -> {
+            Process cat = AsyncIO.createSubprocessExec(SubprocessOptions.PIPES, "cat");
+            Task<byte[]> reader = AsyncIO.createTask(() -> cat.stdout().read());
+            ByteArrayOutputStream sent = new ByteArrayOutputStream();
+            SplittableRandom random = new SplittableRandom(7);
+            if (cat.transport().getPipeTransport(0) instanceof SelectorWritePipeTransport) {
+                cat.stdin().write(b("first"));
+                sent.write(b("first"));
+                assertEquals(5, cat.stdin().transport().getWriteBufferSize(), "held until the loop's next iteration");
+                AsyncIO.sleep(0);
+                assertEquals(0, cat.stdin().transport().getWriteBufferSize(), "written by then");
+            }
+            for (int i = 0; i < 2000; i++) { // small writes, never drained: gathered into few pipe writes
+                byte[] piece = new byte[1 + random.nextInt(3000)];
+                random.nextBytes(piece);
+                cat.stdin().write(piece);
+                sent.write(piece);
+            }
+            byte[] big = new byte[3 << 20]; // more than the pipe and the transport's stage hold
+            random.nextBytes(big);
+            cat.stdin().write(big);
+            sent.write(big);
+            cat.stdin().write(b("last"));
+            sent.write(b("last"));
+            cat.stdin().close(); // with bytes still buffered: they go first, then EOF
+            assertArrayEquals(sent.toByteArray(), reader.await());
             assertEquals(0, cat.await());
             return cat;
         });
