@@ -46,7 +46,11 @@ final class SelectorWritePipeTransport extends WritePipe {
     private ByteBuffer stage;
     /** Bytes that did not fit in the stage, after it, oldest first; each buffer's position is how far it was staged. */
     private final ArrayDeque<ByteBuffer> overflow = new ArrayDeque<>();
+    /** Bytes buffered and not yet written: the stage's and {@code overflow}'s. */
     private long bufferSize;
+    /** The writer's callback and the scheduled flush, made once: a write allocates nothing else. */
+    private final Runnable onWritable = this::flush;
+    private final Runnable onScheduledFlush = this::scheduledFlush;
     /** A flush is scheduled with callSoon and has not run yet. */
     private boolean flushScheduled;
     /** The transport is registered as the channel's writer. */
@@ -107,7 +111,7 @@ final class SelectorWritePipeTransport extends WritePipe {
         if (bufferSize > 0) {
             if (!writerRegistered) {
                 writerRegistered = true;
-                loop.addWriter(channel, this::flush, context);
+                loop.addWriter(channel, onWritable, context);
             }
         } else {
             if (writerRegistered) {
@@ -201,7 +205,7 @@ final class SelectorWritePipeTransport extends WritePipe {
                 flush(); // as uvloop: a full buffer goes out at once
             } else if (!flushScheduled) {
                 flushScheduled = true;
-                loop.callSoon(this::scheduledFlush, context);
+                loop.callSoon(onScheduledFlush, context);
             }
         }
         if (!protocolPaused && !closing && bufferSize > highWater) {
