@@ -8,12 +8,50 @@ import org.asyncio4j.net.Protocol;
 
 /**
  * What the two read pipe transports share ({@link ReadPipeTransport} on a thread,
- * {@link SelectorReadPipeTransport} on the selector): the protocol is a {@link Protocol}, and
- * the write side is absent (see {@link PipeTransport} for why a pipe is a whole transport).
+ * {@link SelectorReadPipeTransport} on the selector): the protocol is a {@link Protocol}, the
+ * paused flag and {@code close()}, and the write side is absent (see {@link PipeTransport} for why a pipe is a whole transport).
  */
 abstract class ReadPipe extends PipeTransport {
+    /** The protocol paused reading (loop thread only). */
+    boolean paused;
+
     ReadPipe(EventLoop loop, Object pipe, Protocol protocol, String name) {
         super(loop, pipe, protocol, name);
+    }
+
+    /**
+     * Gives the protocol the pipe's end ({@code eofReceived}), then loses the pipe
+     * ({@code connectionLost(null)} follows); a protocol that throws is a fatal error.
+     */
+    final void deliverEof() {
+        try {
+            ((Protocol) protocol).eofReceived();
+        } catch (Throwable t) {
+            fatalError(t, "Fatal error: protocol.eofReceived() call failed.");
+            return;
+        }
+        connectionLostSoon(null);
+    }
+
+    @Override
+    public boolean isReading() {
+        return !paused && !closing;
+    }
+
+    /**
+     * Stops reading and closes the pipe (asyncio's {@code close()}); {@code connectionLost(null)}
+     * follows. On a pump thread, a pump blocked in {@code read} ends when that read returns
+     * (Java cannot interrupt a blocking read of a pipe), and closes the pipe then.
+     */
+    @Override
+    public void close() {
+        loop.checkThread("close()");
+        if (closing) {
+            return;
+        }
+        closing = true;
+        stopPipe();
+        connectionLostSoon(null);
     }
 
     @Override

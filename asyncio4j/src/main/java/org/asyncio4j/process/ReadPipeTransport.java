@@ -53,8 +53,6 @@ final class ReadPipeTransport extends ReadPipe {
 
     /** What the pump delivered and the protocol has not been given yet, in order (loop thread only). */
     private final ArrayDeque<Arrival> held = new ArrayDeque<>();
-    /** The protocol paused reading (loop thread only). */
-    private boolean paused;
     /** Buffers fed while paused, to free on resumeReading (loop thread only). */
     private int owed;
 
@@ -164,13 +162,7 @@ final class ReadPipeTransport extends ReadPipe {
             return;
         }
         closing = true;
-        try {
-            ((Protocol) protocol).eofReceived();
-        } catch (Throwable t) {
-            fatalError(t, "Fatal error: protocol.eofReceived() call failed.");
-            return;
-        }
-        connectionLostSoon(null);
+        deliverEof();
     }
 
     @Override
@@ -206,26 +198,5 @@ final class ReadPipeTransport extends ReadPipe {
         if (!held.isEmpty()) {
             loop.callSoon(this::feedHeld, context); // not inside the reader's read that resumed us
         }
-    }
-
-    @Override
-    public boolean isReading() {
-        return !paused && !closing;
-    }
-
-    /**
-     * Stops reading and closes the pipe (asyncio's {@code close()}); {@code connectionLost(null)}
-     * follows. A pump blocked in {@code read} ends when that read returns (Java cannot
-     * interrupt a blocking read of a pipe), and closes the pipe then.
-     */
-    @Override
-    public void close() {
-        loop.checkThread("close()");
-        if (closing) {
-            return;
-        }
-        closing = true;
-        stopPipe();
-        connectionLostSoon(null);
     }
 }

@@ -39,8 +39,6 @@ final class SelectorReadPipeTransport extends ReadPipe {
 
     private final Pipe.SourceChannel channel;
     private final ByteBuffer buffer;
-    /** The protocol paused reading: the reader is removed (loop thread only). */
-    private boolean paused;
 
     SelectorReadPipeTransport(EventLoop loop, Pipe.SourceChannel channel, Protocol protocol, String name) {
         super(loop, channel, protocol, name);
@@ -84,13 +82,7 @@ final class SelectorReadPipeTransport extends ReadPipe {
     private void eofReceived() {
         closing = true;
         stopPipe();
-        try {
-            ((Protocol) protocol).eofReceived();
-        } catch (Throwable t) {
-            fatalError(t, "Fatal error: protocol.eofReceived() call failed.");
-            return;
-        }
-        connectionLostSoon(null);
+        deliverEof();
     }
 
     /** Unregisters and closes the channel, at once (loop thread only). Idempotent. */
@@ -126,22 +118,5 @@ final class SelectorReadPipeTransport extends ReadPipe {
         if (!closing) {
             loop.addReader(channel, this::readReady, context);
         }
-    }
-
-    @Override
-    public boolean isReading() {
-        return !paused && !closing;
-    }
-
-    /** Stops reading and closes the pipe (asyncio's {@code close()}); {@code connectionLost(null)} follows. */
-    @Override
-    public void close() {
-        loop.checkThread("close()");
-        if (closing) {
-            return;
-        }
-        closing = true;
-        stopPipe();
-        connectionLostSoon(null);
     }
 }

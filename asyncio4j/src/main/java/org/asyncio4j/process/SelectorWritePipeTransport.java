@@ -1,7 +1,6 @@
 package org.asyncio4j.process;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.util.ArrayDeque;
@@ -36,8 +35,6 @@ import org.asyncio4j.net.BaseProtocol;
  * the channel is closed and {@code connectionLost} scheduled.
  */
 final class SelectorWritePipeTransport extends WritePipe {
-    /** From this many writes after the pipe is lost, each is logged (asyncio's threshold). */
-    private static final int WARN_AFTER_LOST_WRITES = 5;
     /** The stage's size: as large as the pipe {@link ChildPipes} grows, so one write can fill it. */
     private static final int STAGE_SIZE = 256 * 1024;
 
@@ -46,8 +43,6 @@ final class SelectorWritePipeTransport extends WritePipe {
     private ByteBuffer stage;
     /** Bytes that did not fit in the stage, after it, oldest first; each buffer's position is how far it was staged. */
     private final ArrayDeque<ByteBuffer> overflow = new ArrayDeque<>();
-    /** Bytes buffered and not yet written: the stage's and {@code overflow}'s. */
-    private long bufferSize;
     /** The writer's callback and the scheduled flush, made once: a write allocates nothing else. */
     private final Runnable onWritable = this::flush;
     private final Runnable onScheduledFlush = this::scheduledFlush;
@@ -55,10 +50,6 @@ final class SelectorWritePipeTransport extends WritePipe {
     private boolean flushScheduled;
     /** The transport is registered as the channel's writer. */
     private boolean writerRegistered;
-    private boolean protocolPaused;
-    /** writeEof() was called: later writes raise (after close() they are dropped, as asyncio). */
-    private boolean eofWritten;
-    private int writesAfterLost;
 
     SelectorWritePipeTransport(EventLoop loop, Pipe.SinkChannel channel, BaseProtocol protocol, String name) {
         super(loop, channel, protocol, name);
@@ -99,14 +90,8 @@ final class SelectorWritePipeTransport extends WritePipe {
             fatalError(e, "Fatal write error on pipe transport");
             return;
         }
-        if (protocolPaused && bufferSize <= lowWater) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (Throwable t) {
-                fatalError(t, "Fatal error: protocol.resumeWriting() call failed.");
-                return;
-            }
+        if (!resumeIfAtLowWater()) {
+            return;
         }
         if (bufferSize > 0) {
             if (!writerRegistered) {
@@ -174,18 +159,7 @@ final class SelectorWritePipeTransport extends WritePipe {
 
     @Override
     public void write(ByteBuffer data) {
-        loop.checkThread("write()");
-        if (eofWritten) {
-            throw new IllegalStateException("write() after writeEof() on " + this);
-        }
-        if (!data.hasRemaining()) {
-            return;
-        }
-        if (closing) {
-            data.position(data.limit());
-            if (++writesAfterLost >= WARN_AFTER_LOST_WRITES) {
-                LOG.log(Level.WARNING, "pipe closed by peer or write(pipe, data) raised exception: " + this);
-            }
+        if (!takesWrite(data)) {
             return;
         }
         if (stage == null) {
@@ -208,27 +182,7 @@ final class SelectorWritePipeTransport extends WritePipe {
                 loop.callSoon(onScheduledFlush, context);
             }
         }
-        if (!protocolPaused && !closing && bufferSize > highWater) {
-            protocolPaused = true;
-            try {
-                protocol.pauseWriting();
-            } catch (Throwable t) {
-                fatalError(t, "Fatal error: protocol.pauseWriting() call failed.");
-            }
-        }
-    }
-
-    /** Same as {@link #close()} (asyncio's {@code write_eof()} on a pipe): the reader sees EOF once the buffer is flushed. */
-    @Override
-    public void writeEof() {
-        loop.checkThread("writeEof()");
-        eofWritten = true;
-        close();
-    }
-
-    @Override
-    public boolean canWriteEof() {
-        return true;
+        pauseIfAboveHighWater();
     }
 
     /** Flushes what is buffered, then closes the pipe; {@code connectionLost(null)} follows. Idempotent. */
@@ -243,19 +197,5 @@ final class SelectorWritePipeTransport extends WritePipe {
             stopPipe();
             connectionLostSoon(null);
         }
-    }
-
-    /** Drops what is buffered and closes the pipe; {@code connectionLost(null)} follows. */
-    @Override
-    public void abort() {
-        loop.checkThread("abort()");
-        closing = true;
-        stopPipe();
-        connectionLostSoon(null);
-    }
-
-    @Override
-    public int getWriteBufferSize() {
-        return (int) Math.min(Integer.MAX_VALUE, bufferSize);
     }
 }

@@ -2,7 +2,6 @@ package org.asyncio4j.process;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.asyncio4j.loop.EventLoop;
@@ -34,8 +33,6 @@ import org.asyncio4j.net.BaseProtocol;
  * bytes written and not yet reported sent by the writer thread.
  */
 final class WritePipeTransport extends WritePipe {
-    /** From this many writes after the pipe is lost, each is logged (asyncio's threshold). */
-    private static final int WARN_AFTER_LOST_WRITES = 5;
     /** On the queue: flush, close the stream, end the thread (compared by identity). */
     private static final byte[] END = new byte[0];
 
@@ -44,11 +41,6 @@ final class WritePipeTransport extends WritePipe {
     private final Thread thread;
     private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
 
-    private long bufferSize;
-    private boolean protocolPaused;
-    /** writeEof() was called: later writes raise (after close() they are dropped, as asyncio). */
-    private boolean eofWritten;
-    private int writesAfterLost;
 
     WritePipeTransport(EventLoop loop, OutputStream out, BaseProtocol protocol, String name) {
         super(loop, out, protocol, name);
@@ -106,14 +98,7 @@ final class WritePipeTransport extends WritePipe {
             return; // stopPipe() already dropped the count
         }
         bufferSize -= n;
-        if (protocolPaused && bufferSize <= lowWater) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (Throwable t) {
-                fatalError(t, "Fatal error: protocol.resumeWriting() call failed.");
-            }
-        }
+        resumeIfAtLowWater();
     }
 
     @Override
@@ -145,46 +130,14 @@ final class WritePipeTransport extends WritePipe {
 
     @Override
     public void write(ByteBuffer data) {
-        loop.checkThread("write()");
-        if (eofWritten) {
-            throw new IllegalStateException("write() after writeEof() on " + this);
-        }
-        int n = data.remaining();
-        if (n == 0) {
+        if (!takesWrite(data)) {
             return;
         }
-        if (closing) {
-            data.position(data.limit());
-            if (++writesAfterLost >= WARN_AFTER_LOST_WRITES) {
-                LOG.log(Level.WARNING, "pipe closed by peer or write(pipe, data) raised exception: " + this);
-            }
-            return;
-        }
-        byte[] copy = new byte[n];
+        byte[] copy = new byte[data.remaining()];
         data.get(copy);
-        bufferSize += n;
+        bufferSize += copy.length;
         queue.add(copy);
-        if (!protocolPaused && bufferSize > highWater) {
-            protocolPaused = true;
-            try {
-                protocol.pauseWriting();
-            } catch (Throwable t) {
-                fatalError(t, "Fatal error: protocol.pauseWriting() call failed.");
-            }
-        }
-    }
-
-    /** Same as {@link #close()} (asyncio's {@code write_eof()} on a pipe): the reader sees EOF once the buffer is flushed. */
-    @Override
-    public void writeEof() {
-        loop.checkThread("writeEof()");
-        eofWritten = true;
-        close();
-    }
-
-    @Override
-    public boolean canWriteEof() {
-        return true;
+        pauseIfAboveHighWater();
     }
 
     /** Flushes what is buffered, then closes the pipe; {@code connectionLost(null)} follows. Idempotent. */
@@ -196,19 +149,5 @@ final class WritePipeTransport extends WritePipe {
         }
         closing = true;
         queue.add(END);
-    }
-
-    /** Drops what is buffered and closes the pipe; {@code connectionLost(null)} follows. */
-    @Override
-    public void abort() {
-        loop.checkThread("abort()");
-        closing = true;
-        stopPipe();
-        connectionLostSoon(null);
-    }
-
-    @Override
-    public int getWriteBufferSize() {
-        return (int) Math.min(Integer.MAX_VALUE, bufferSize);
     }
 }
