@@ -11,8 +11,9 @@ import org.asyncio4j.net.BaseProtocol;
 import org.asyncio4j.net.Transport;
 
 /**
- * What the two pipe transports share ({@link ReadPipeTransport}, {@link WritePipeTransport}):
- * the loop, the protocol, the close states and the single {@code connectionLost}.
+ * What every pipe transport shares (the read and write ones on a thread or on the
+ * selector): the loop, the protocol, the close states, the single {@code connectionLost},
+ * and the thread of a pipe that blocks.
  *
  * <p>Why a pipe is a whole {@link Transport} although it only reads or only writes: the
  * stream layer's {@code StreamReaderProtocol} and {@code StreamWriter} take a
@@ -49,6 +50,8 @@ abstract class PipeTransport implements Transport {
     boolean made;
     boolean closing;
     boolean lost;
+    /** The thread that does a blocking pipe's calls; null for a pipe on the selector. */
+    private Thread thread;
 
     PipeTransport(EventLoop loop, Object pipe, BaseProtocol protocol, String name) {
         loop.checkThread("connecting a pipe");
@@ -70,8 +73,10 @@ abstract class PipeTransport implements Transport {
         begin();
     }
 
-    /** Starts reading or writing, right after {@code connectionMade}. */
-    abstract void begin();
+    /** Starts reading or writing, right after {@code connectionMade}: by default, starts the pipe's thread. */
+    void begin() {
+        thread.start();
+    }
 
     /** Stops the pipe at once (a pipe's thread ends when its blocking call returns). */
     abstract void stopPipe();
@@ -83,14 +88,14 @@ abstract class PipeTransport implements Transport {
     void childExited() {
     }
 
-    /** @return the pipe's thread, for tests that check it ended; null for a pipe on the selector */
-    Thread pipeThread() {
-        return null;
+    /** @return the pipe's thread (for tests that check it ended, and to wake it); null for a pipe on the selector */
+    final Thread pipeThread() {
+        return thread;
     }
 
-    /** @return an unstarted daemon thread named after this pipe, running {@code work} */
-    final Thread newPipeThread(Runnable work) {
-        return Thread.ofPlatform().daemon().name(name).unstarted(work);
+    /** Gives the pipe a daemon thread of its own, named after it, that runs {@code work} from {@link #begin()} on. */
+    final void runOnThread(Runnable work) {
+        thread = Thread.ofPlatform().daemon().name(name).unstarted(work);
     }
 
     /** Hands {@code r} to the loop from the pipe's thread; false if the loop is closed. */

@@ -43,8 +43,6 @@ final class ReadPipeTransport extends ReadPipe {
     static final int CHUNK = 64 * 1024;
 
     private final InputStream in;
-    /** The thread that does the blocking calls ({@link #pipeWork()}). */
-    private final Thread thread;
     private final byte[][] chunks = {new byte[CHUNK], new byte[CHUNK]};
     /** Buffers the pump may fill: freed by the loop once fed, unless reading is paused. */
     private final AtomicInteger free = new AtomicInteger(2);
@@ -63,17 +61,7 @@ final class ReadPipeTransport extends ReadPipe {
     ReadPipeTransport(EventLoop loop, InputStream in, Protocol protocol, String name) {
         super(loop, in, protocol, name);
         this.in = in;
-        this.thread = newPipeThread(this::pipeWork);
-    }
-
-    @Override
-    void begin() {
-        thread.start();
-    }
-
-    @Override
-    Thread pipeThread() {
-        return thread;
+        runOnThread(this::pipeWork);
     }
 
     /** The pump thread: read into a free buffer, post it; closes the stream when done. */
@@ -154,7 +142,7 @@ final class ReadPipeTransport extends ReadPipe {
 
     private void release() {
         free.incrementAndGet();
-        LockSupport.unpark(thread);
+        LockSupport.unpark(pipeThread());
     }
 
     private void eofReceived() {
@@ -168,7 +156,7 @@ final class ReadPipeTransport extends ReadPipe {
     @Override
     void stopPipe() {
         stop = true;
-        LockSupport.unpark(thread);
+        LockSupport.unpark(pipeThread());
     }
 
     // ================================================================ the reading side

@@ -37,25 +37,12 @@ final class WritePipeTransport extends WritePipe {
     private static final byte[] END = new byte[0];
 
     private final OutputStream out;
-    /** The thread that does the blocking calls ({@link #pipeWork()}). */
-    private final Thread thread;
     private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
-
 
     WritePipeTransport(EventLoop loop, OutputStream out, BaseProtocol protocol, String name) {
         super(loop, out, protocol, name);
         this.out = out;
-        this.thread = newPipeThread(this::pipeWork);
-    }
-
-    @Override
-    void begin() {
-        thread.start();
-    }
-
-    @Override
-    Thread pipeThread() {
-        return thread;
+        runOnThread(this::pipeWork);
     }
 
     /** The writer thread: writes what is queued, flushes, reports; closes the stream at END or on error. */
