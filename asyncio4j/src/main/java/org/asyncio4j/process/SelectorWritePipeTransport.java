@@ -145,6 +145,11 @@ final class SelectorWritePipeTransport extends WritePipe {
      */
     @Override
     void childExited() {
+        closeWhenFlushed();
+    }
+
+    /** Starts closing: at once with nothing buffered, else once the buffer is flushed. Idempotent. */
+    private void closeWhenFlushed() {
         if (closing) {
             return;
         }
@@ -189,13 +194,6 @@ final class SelectorWritePipeTransport extends WritePipe {
     @Override
     public void close() {
         loop.checkThread("close()");
-        if (closing) {
-            return;
-        }
-        closing = true;
-        if (bufferSize == 0) {
-            stopPipe();
-            connectionLostSoon(null);
-        }
+        closeWhenFlushed();
     }
 }
