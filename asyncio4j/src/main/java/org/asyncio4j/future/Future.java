@@ -18,8 +18,10 @@ import org.asyncio4j.loop.Origin;
  * {@link IllegalStateException} and changes nothing).
  *
  * <pre>
- *              setResult / setException
+ *              setResult
  *   PENDING ───────────────────────────────▶ FINISHED
+ *      │         setException
+ *      ├───────────────────────────────────▶ FINISHED (with an exception)
  *      │
  *      └──── cancel(msg) ──────────────────▶ CANCELLED
  * </pre>
@@ -34,9 +36,10 @@ import org.asyncio4j.loop.Origin;
  * {@link ArrayList} of entries, so the common one-waiter case allocates nothing. An entry
  * is a {@link DoneCallback} (an {@code AwaitingCallback} when it also names the future
  * waiting through it), a {@link Task} waiting in {@link #await()}, or an {@code AwaitedBy}
- * record of a waiter without a callback (for call graphs only). {@code value}
- * holds the result, {@code failure} the exception (for a cancelled future, the
- * {@link CancelledError} to raise, made on first use from {@code cancelMessage}). An
+ * record of a waiter without a callback (for call graphs only). One field,
+ * {@code outcome}, holds what the state says it holds: the result, the exception, or for
+ * a cancelled future the message until the {@link CancelledError} to raise is made from
+ * it on first use (so a future is 32 bytes and a task 72). An
  * exception that nobody retrieves is reported to the loop's exception handler when the
  * future is garbage collected, as asyncio does from {@code __del__}.
  *
@@ -46,22 +49,19 @@ public class Future<T> {
     private static final byte PENDING = 0;
     private static final byte FINISHED = 1;
     private static final byte CANCELLED = 2;
+    /** Finished with an exception (asyncio's FINISHED with {@code _exception} set). */
+    private static final byte FAILED = 3;
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final EventLoop loop;
     private byte state;
-    /** The result; while a task's coroutine is finishing, its stashed return value. */
-    T value;
     /**
-     * The exception, or for a cancelled future the CancelledError once made; while a task's
-     * coroutine is finishing, what it threw.
+     * By state: FINISHED, the result; FAILED, the exception; CANCELLED, the cancel message
+     * (a {@code String} or null) until {@link #makeCancelledError} replaces it with the
+     * {@link CancelledError}. While a {@link Task} is pending, the message of a cancellation
+     * it has yet to deliver, then what its coroutine returned or threw (see Task).
      */
-    Throwable failure;
-    /**
-     * The message of a cancellation, until {@link #failure} is made from it; for a pending
-     * {@link Task}, the message of the cancellation it has yet to deliver.
-     */
-    String cancelMessage;
+    Object outcome;
     /** null, one entry, or an ArrayList of entries (DoneCallback, Task or AwaitedBy). */
     private Object callbacks;
     /** Set while an exception may still go unretrieved. */
@@ -105,13 +105,14 @@ public class Future<T> {
      * @throws CancelledError if the future was cancelled
      * @throws InvalidStateError if it is still pending
      */
+    @SuppressWarnings("unchecked")
     public final T result() {
         if (state == FINISHED) {
-            if (failure == null) {
-                return value;
-            }
+            return (T) outcome;
+        }
+        if (state == FAILED) {
             markRetrieved();
-            throw Sneaky.rethrow(failure);
+            throw Sneaky.rethrow((Throwable) outcome);
         }
         if (state == CANCELLED) {
             throw makeCancelledError();
@@ -128,8 +129,11 @@ public class Future<T> {
      */
     public final Throwable exception() {
         if (state == FINISHED) {
+            return null;
+        }
+        if (state == FAILED) {
             markRetrieved();
-            return failure;
+            return (Throwable) outcome;
         }
         if (state == CANCELLED) {
             throw makeCancelledError();
@@ -142,10 +146,12 @@ public class Future<T> {
      * a task, else a new one carrying the cancel message.
      */
     final CancelledError makeCancelledError() {
-        if (failure == null) {
-            failure = new CancelledError(cancelMessage);
+        if (outcome instanceof CancelledError e) {
+            return e;
         }
-        return (CancelledError) failure;
+        CancelledError e = new CancelledError((String) outcome);
+        outcome = e;
+        return e;
     }
 
     private void markRetrieved() {
@@ -212,7 +218,7 @@ public class Future<T> {
             return false;
         }
         state = CANCELLED;
-        cancelMessage = msg;
+        outcome = msg;
         scheduleCallbacks();
         return true;
     }
@@ -230,14 +236,14 @@ public class Future<T> {
     }
 
     final void complete(T result) {
-        value = result;
+        outcome = result;
         state = FINISHED;
         scheduleCallbacks();
     }
 
     final void completeExceptionally(Throwable exception) {
-        failure = exception;
-        state = FINISHED;
+        outcome = exception;
+        state = FAILED;
         report = new UnretrievedReport(loop, exception, getClass().getSimpleName() + " exception was never retrieved", toString(),
                 Origin.of(this));
         CLEANER.register(this, report);
@@ -246,7 +252,7 @@ public class Future<T> {
 
     /** Finishes as cancelled by the given error (a task whose coroutine raised it). */
     final void completeCancelled(CancelledError error) {
-        failure = error;
+        outcome = error;
         state = CANCELLED;
         scheduleCallbacks();
     }
@@ -550,11 +556,11 @@ public class Future<T> {
     private static <T> void copyTo(Future<T> f, CompletableFuture<T> cf) {
         if (f.cancelled()) {
             // a CompletableFuture completed with a CancellationException counts as cancelled
-            cf.completeExceptionally(new CancellationException(f.cancelMessage));
+            cf.completeExceptionally(new CancellationException(f.makeCancelledError().getMessage()));
         } else if (f.exception() != null) {
-            cf.completeExceptionally(f.failure);
+            cf.completeExceptionally(f.exception());
         } else {
-            cf.complete(f.value);
+            cf.complete(f.result());
         }
     }
 
@@ -578,11 +584,9 @@ public class Future<T> {
 
     final void describeOutcome(StringBuilder sb) {
         if (state == FINISHED) {
-            if (failure != null) {
-                sb.append(" exception=").append(failure);
-            } else {
-                sb.append(" result=").append(value);
-            }
+            sb.append(" result=").append(outcome);
+        } else if (state == FAILED) {
+            sb.append(" exception=").append(outcome);
         }
         int n = callbackCount();
         if (n > 0) {

@@ -35,7 +35,8 @@ import org.asyncio4j.loop.WakeUpHook;
  * records a cancellation that found nothing to cancel; the next step turns it into
  * {@code cancelAtResume}: the coroutine raises {@link CancelledError} when it returns from
  * its suspension. The message of a requested cancellation is kept in the future's
- * {@code cancelMessage}, as asyncio's Task keeps it in {@code _cancel_message}. The
+ * {@code outcome} while the task is pending (asyncio's {@code _cancel_message}); when the
+ * coroutine ends, {@link #body()} puts there what it returned or threw. The
  * coroutine itself runs on a {@link Strand} of the {@link CoroutineEngine}; the strand is
  * made at the first step, so a task cancelled before it ever ran never starts its
  * coroutine. Tasks are registered with their loop while pending, so a fire-and-forget
@@ -114,7 +115,7 @@ public class Task<T> extends Future<T> {
     /**
      * The sequence number of the loop timer this task sleeps on ({@link #sleepUntil}), 0
      * when it does not sleep, or {@link #SLEEP_CANCELLED}: the sleep was cancelled and
-     * raises {@link CancelledError} with {@code cancelMessage} when the task resumes.
+     * raises {@link CancelledError} with the cancel message when the task resumes.
      */
     private long sleepSeq;
     private static final long SLEEP_CANCELLED = -1;
@@ -235,7 +236,7 @@ public class Task<T> extends Future<T> {
         if (f == this) {
             throw new IllegalStateException("task " + this + " cannot await itself");
         }
-        boolean deliveredCancel = mustCancel && f.cancel(cancelMessage);
+        boolean deliveredCancel = mustCancel && f.cancel(cancelMessage());
         if (deliveredCancel) {
             mustCancel = false;
         }
@@ -299,7 +300,7 @@ public class Task<T> extends Future<T> {
         sleepSeq = 0;
         raiseCancelAtResume();
         if (s == SLEEP_CANCELLED) {
-            throw new CancelledError(cancelMessage);
+            throw new CancelledError(cancelMessage());
         }
     }
 
@@ -343,14 +344,22 @@ public class Task<T> extends Future<T> {
     private void raiseCancelAtResume() {
         if (cancelAtResume) {
             cancelAtResume = false;
-            throw new CancelledError(cancelMessage);
+            throw new CancelledError(cancelMessage());
         }
     }
 
+    /** The message of the cancellation this pending task has yet to deliver (kept in {@code outcome}). */
+    private String cancelMessage() {
+        return (String) outcome;
+    }
+
     /**
-     * The strand's body. It only runs the coroutine and stashes the outcome in the future's
-     * fields (the state stays pending); {@link #finish()} completes the task on the loop side
-     * once the strand is done. Keeping the completion code out of this frame matters: the
+     * The strand's body. It only runs the coroutine and stashes its outcome in the future's
+     * {@code outcome} (the state stays pending): what it threw, or what it returned (a
+     * returned {@code Throwable} wrapped in {@link Returned}, so the two cannot be confused;
+     * nothing when a cancellation is still to be delivered: the result is dropped then, and
+     * its message stays). {@link #finish()} completes the task on the loop side once the
+     * strand is done. Keeping the completion code out of this frame matters: the
      * frame sits frozen in every suspended task, and when the JIT recompiles code inlined
      * into a frozen compiled frame, each such frame is deoptimized one by one on resume,
      * which costs microseconds per task after a burst of a million.
@@ -360,33 +369,41 @@ public class Task<T> extends Future<T> {
         try {
             if (cancelAtResume) {   // cancelled before its first step
                 cancelAtResume = false;
-                throw new CancelledError(cancelMessage);
+                throw new CancelledError(cancelMessage());
             }
             Object c = coro;
+            Object result = null;
             if (c instanceof VoidCoroutine v) {
                 v.run();
             } else {
-                value = ((Coroutine<T>) c).call();
+                result = ((Coroutine<T>) c).call();
+            }
+            if (!mustCancel) {
+                outcome = result instanceof Throwable ? new Returned(result) : result;
             }
         } catch (Throwable e) {
-            failure = e;
+            outcome = e;
         }
     }
 
+    /** A {@code Throwable} the coroutine returned as its result, while {@link #finish()} is to come. */
+    private record Returned(Object value) {
+    }
+
     /** Completes the task from the outcome {@link #body()} stashed. */
+    @SuppressWarnings("unchecked")
     private void finish() {
-        Throwable e = failure;
+        Object o = outcome;
+        Throwable e = o instanceof Throwable t ? t : null;
         if (e == null) {
             if (mustCancel) {
-                // cancelled right before the coroutine returned
+                // cancelled right before the coroutine returned: o is the message
                 mustCancel = false;
-                value = null;
-                super.cancel(cancelMessage);
+                super.cancel((String) o);
             } else {
-                complete(value);
+                complete((T) (o instanceof Returned r ? r.value : o));
             }
         } else {
-            failure = null;
             if (e instanceof CancelledError ce) {
                 completeCancelled(ce);
             } else {
@@ -533,12 +550,12 @@ public class Task<T> extends Future<T> {
             // CancelledError(msg); a later cancel() before the step wins, as before
             getLoop().stepTimerCancelled();
             sleepSeq = SLEEP_CANCELLED;
-            cancelMessage = msg;
+            outcome = msg;
             scheduleStep();
             return true;
         }
         mustCancel = true;
-        cancelMessage = msg;
+        outcome = msg;
         return true;
     }
 

@@ -255,11 +255,28 @@ class TaskTest {
     void aTaskCancelledRightBeforeItsCoroutineReturnsEndsCancelled() {
         AsyncIO.run(() -> {
             Task<String> t = AsyncIO.createTask(() -> {
-                AsyncIO.currentTask().cancel();
+                AsyncIO.currentTask().cancel("too late");
                 return "returned anyway";
             });
-            assertThrowsWith(CancelledError.class, t::await);
+            CancelledError e = assertThrowsWith(CancelledError.class, t::await);
+            assertEquals("too late", e.getMessage(), "the message survives the return value");
             assertTrue(t.cancelled());
+        });
+    }
+
+    @Test
+    void anExceptionReturnedAsTheResultIsAResultNotAFailure() {
+        AsyncIO.run(() -> {
+            IOException returned = new IOException("a value, not an error");
+            Task<IOException> t = AsyncIO.createTask(() -> returned);
+            assertSame(returned, t.await());
+            assertNull(t.exception());
+            assertFalse(t.cancelled());
+            assertTrue(t.toString().contains("result=java.io.IOException"), t.toString());
+            CancelledError asValue = new CancelledError("returned");
+            Task<CancelledError> c = AsyncIO.createTask(() -> asValue);
+            assertSame(asValue, c.await());
+            assertFalse(c.cancelled());
         });
     }
 
