@@ -5,9 +5,6 @@ import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -41,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}, or {@code =org.asyncio4j} on the
  * module path) and a probe at class initialisation reopens a pipe through {@code /proc}
  * (Linux). With native access enabled as well ({@code --enable-native-access=ALL-UNNAMED}),
- * each pipe is grown to {@link #PIPE_SIZE} with {@code fcntl(F_SETPIPE_SZ)}: Linux's
+ * each pipe is grown to {@link #PIPE_SIZE} with {@code fcntl(F_SETPIPE_SZ)} ({@link Libc}): Linux's
  * default pipe holds 64 KiB, so a stream through a child would wake the loop (and the child)
  * every 64 KiB. Pipe memory is counted per user, and once a user is past
  * {@code /proc/sys/fs/pipe-user-pages-soft} every new pipe of theirs gets 8 KiB, so this
@@ -61,8 +58,6 @@ final class ChildPipes {
 
     /** {@code SelChImpl.getFDVal()}, or null when this JVM does not export {@code sun.nio.ch} to us. */
     private static final MethodHandle FD_VAL = fdVal();
-    /** {@code fcntl(fd, cmd, int)}, or null without native access. */
-    private static final MethodHandle FCNTL = FD_VAL == null ? null : fcntl();
     /** Whether child pipes are made here (else the JDK's streams and pump threads serve them). */
     static final boolean AVAILABLE = FD_VAL != null && probe();
     /** Bytes this JVM may have in grown pipes at once: a quarter of the user's soft limit. */
@@ -183,7 +178,7 @@ final class ChildPipes {
      *     default size: no native access, no budget left, or the kernel refused
      */
     private static boolean grow(int fd) {
-        if (FCNTL == null) {
+        if (Libc.FCNTL == null) {
             return false;
         }
         if (GROWN.addAndGet(PIPE_SIZE) > GROWTH_BUDGET) {
@@ -192,7 +187,7 @@ final class ChildPipes {
         }
         int size;
         try {
-            size = (int) FCNTL.invokeExact(fd, F_SETPIPE_SZ, PIPE_SIZE);
+            size = (int) Libc.FCNTL.invokeExact(fd, F_SETPIPE_SZ, PIPE_SIZE);
         } catch (Throwable t) {
             size = -1;
         }
@@ -224,22 +219,6 @@ final class ChildPipes {
                     .asType(MethodType.methodType(int.class, Channel.class));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             PipeTransport.LOG.log(Level.DEBUG, "sun.nio.ch.SelChImpl.getFDVal() not found: child pipes use threads", e);
-            return null;
-        }
-    }
-
-    private static MethodHandle fcntl() {
-        if (!ChildPipes.class.getModule().isNativeAccessEnabled()) {
-            return null;
-        }
-        try {
-            Linker linker = Linker.nativeLinker();
-            return linker.downcallHandle(linker.defaultLookup().find("fcntl").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                            ValueLayout.JAVA_INT),
-                    Linker.Option.firstVariadicArg(2));
-        } catch (RuntimeException | LinkageError e) {
-            PipeTransport.LOG.log(Level.DEBUG, "fcntl not linked: child pipes keep the default size", e);
             return null;
         }
     }

@@ -258,7 +258,24 @@ final class ChildProcessTransport implements SubprocessTransport {
             // the handle's, not the Process's: java.lang.Process.destroy() also closes the pipes, losing their last bytes
             case SIGTERM -> proc.toHandle().destroy();
             case SIGKILL -> proc.toHandle().destroyForcibly();
-            default -> Thread.ofVirtual().name("asyncio4j-kill-" + pid).start(() -> killCommand(signal));
+            default -> {
+                if (Libc.canKill()) {
+                    killNow(signal);
+                } else {
+                    Thread.ofVirtual().name("asyncio4j-kill-" + pid).start(() -> killCommand(signal));
+                }
+            }
+        }
+    }
+
+    /** With native access: {@code kill(2)} itself, on the loop (it does not block). */
+    private void killNow(Signal signal) {
+        if (!proc.isAlive()) {
+            return;   // reaped already, its exit not delivered yet: the pid may be another's by now
+        }
+        int errno = Libc.kill(pid, signal.number());
+        if (errno != 0 && errno != Libc.ESRCH) {
+            PipeTransport.LOG.log(Level.WARNING, "kill(" + pid + ", " + signal + ") failed: errno " + errno);
         }
     }
 
