@@ -23,7 +23,11 @@ import org.asyncio4j.net.Protocol;
  * with the pipe's number: on the selector when {@link ChildPipes} made the pipes, else
  * pumped by threads over the JDK's process streams. The child's exit comes from
  * {@code java.lang.Process.onExit()}, completed by the JDK's reaper thread (the only one
- * that ever waits for the child, so nothing is reaped twice) and posted to the loop.
+ * that ever waits for the child, so nothing is reaped twice) and posted to the loop; its
+ * return code is read from the child's {@link PidFd} where there is one (a death by any
+ * signal is then {@code -N}), else from the JDK's exit value (128 + N unless the signal was
+ * sent through this transport). The {@code PidFd} is closed once: at the exit, or by the
+ * close hook when the loop closes first.
  * Invariants (loop thread only): {@code pipesOpen} counts the pipes whose
  * {@code connectionLost} has not run; {@code returncode} is set once, when the exit is
  * posted; {@code finished} is set once, when both are done, and then
@@ -47,6 +51,8 @@ final class ChildProcessTransport implements SubprocessTransport {
     private Integer returncode;
     /** The last signal sent through this transport, to tell a death by it from an exit status of 128 + N. */
     private volatile Signal lastSignal;
+    /** The child's process descriptor, or null (see {@link PidFd#open}). */
+    private final PidFd pidfd;
     private boolean closed;
     private boolean finished;
     private final ParkingLot exitWaiters = new ParkingLot();
@@ -58,12 +64,14 @@ final class ChildProcessTransport implements SubprocessTransport {
     /**
      * @param childPipes the child's pipes made by {@link ChildPipes}, served on the selector;
      *     null when the JDK made them (then {@code proc}'s streams are pumped by threads)
+     * @param pidfd the child's process descriptor, now this transport's, or null
      */
     ChildProcessTransport(EventLoop loop, java.lang.Process proc, SubprocessProtocol protocol, SubprocessOptions options,
-            ChildPipes childPipes) {
+            ChildPipes childPipes, PidFd pidfd) {
         this.loop = loop;
         this.proc = proc;
         this.pid = proc.pid();
+        this.pidfd = pidfd;
         this.context = Context.copyContext();
         this.protocol = protocol;
         this.childPipes = childPipes;
@@ -131,6 +139,9 @@ final class ChildProcessTransport implements SubprocessTransport {
 
     /** At the loop's close: a child still running is left running, and said so. */
     private void outlivesLoop() {
+        if (pidfd != null) {
+            pidfd.close();   // its exit goes nowhere now
+        }
         if (proc.isAlive()) {
             PipeTransport.LOG.log(Level.WARNING, "child process " + pid + " outlived its event loop " + loop
                     + ": it is left running, and the JDK reaps it when it exits; await the process (or close or kill "
@@ -140,12 +151,17 @@ final class ChildProcessTransport implements SubprocessTransport {
 
     private void exited() {
         loop.removeCloseHook(outlivesLoop);
+        Integer exact = null;
+        if (pidfd != null) {
+            exact = pidfd.returncode();
+            pidfd.close();
+        }
         int v = proc.exitValue();
         Signal s = lastSignal;
         if (s != null && v == 128 + s.number()) {
             v = -s.number();
         }
-        returncode = v;
+        returncode = exact != null ? exact : v;
         exitWaiters.unparkAll();
         if (pipes[0] != null) {
             pipes[0].childExited();
@@ -259,7 +275,9 @@ final class ChildProcessTransport implements SubprocessTransport {
             case SIGTERM -> proc.toHandle().destroy();
             case SIGKILL -> proc.toHandle().destroyForcibly();
             default -> {
-                if (Libc.canKill()) {
+                if (pidfd != null) {
+                    logSignalFailure(signal, pidfd.sendSignal(signal.number()));
+                } else if (Libc.canKill()) {
                     killNow(signal);
                 } else {
                     Thread.ofVirtual().name("asyncio4j-kill-" + pid).start(() -> killCommand(signal));
@@ -273,9 +291,13 @@ final class ChildProcessTransport implements SubprocessTransport {
         if (!proc.isAlive()) {
             return;   // reaped already, its exit not delivered yet: the pid may be another's by now
         }
-        int errno = Libc.kill(pid, signal.number());
+        logSignalFailure(signal, Libc.kill(pid, signal.number()));
+    }
+
+    /** Logs a failed signal, but not {@code ESRCH}: the child exited meanwhile, its exit is on its way. */
+    private void logSignalFailure(Signal signal, int errno) {
         if (errno != 0 && errno != Libc.ESRCH) {
-            PipeTransport.LOG.log(Level.WARNING, "kill(" + pid + ", " + signal + ") failed: errno " + errno);
+            PipeTransport.LOG.log(Level.WARNING, "cannot send " + signal + " to process " + pid + ": errno " + errno);
         }
     }
 

@@ -238,7 +238,7 @@ public final class Subprocess {
             if (pipes != null) {
                 pipes.closeChildEnds();
             }
-            Started s = new Started(p, pipes);
+            Started s = new Started(p, pipes, PidFd.open(p.pid()));
             deliver(loop, () -> {
                 if (started.done()) {
                     discard(s); // the caller was cancelled meanwhile
@@ -253,13 +253,13 @@ public final class Subprocess {
             discard(s);
             throw new NullPointerException("protocol factory returned null");
         }
-        ChildProcessTransport t = new ChildProcessTransport(loop, s.process, protocol, options, s.pipes);
+        ChildProcessTransport t = new ChildProcessTransport(loop, s.process, protocol, options, s.pipes, s.pidfd);
         t.start();
         return new Connection<>(t, protocol);
     }
 
-    /** A started child and the pipes we made for it (null: the JDK made them). */
-    private record Started(java.lang.Process process, ChildPipes pipes) {
+    /** A started child, the pipes we made for it (null: the JDK made them) and its process descriptor (or null). */
+    private record Started(java.lang.Process process, ChildPipes pipes, PidFd pidfd) {
     }
 
     /** Posts {@code r} to the loop; if the loop is closed, kills {@code orphan} and closes its pipes. */
@@ -279,6 +279,9 @@ public final class Subprocess {
         p.destroyForcibly();
         if (s.pipes != null) {
             s.pipes.closeParentEnds();
+        }
+        if (s.pidfd != null) {
+            s.pidfd.close();
         }
         Thread.ofVirtual().name("asyncio4j-discard-" + p.pid()).start(() -> {
             try {

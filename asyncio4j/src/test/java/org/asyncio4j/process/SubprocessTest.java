@@ -133,9 +133,36 @@ class SubprocessTest {
             assertEquals(-2, i.await());
             IllegalStateException gone = assertThrows(IllegalStateException.class, i::kill);
             assertTrue(gone.getMessage().contains("exited with -2"), gone.getMessage());
-            // a child that dies of a signal nobody here sent reports 128 + N, as a shell does
-            Process self = AsyncIO.createSubprocessShell("kill -9 $$");
-            assertEquals(137, self.await());
+            // a child that dies of a signal nobody here sent: -N read from its pidfd where
+            // there is one (native access, Linux 6.15+), else 128 + N, as a shell reports it;
+            // it waits for a line, so its pidfd is open before it dies
+            Process self = AsyncIO.createSubprocessShell("read x; kill -9 $$", SubprocessOptions.DEFAULTS
+                    .withStdin(Subprocess.PIPE));
+            self.stdin().write(b("go\n"));
+            assertEquals(Libc.hasPidFds() ? -9 : 137, self.await());
+        });
+    }
+
+    @Test
+    void theReturnCodeOfADeathBySignalIsExactWhereTheKernelKeepsIt() throws Exception {
+        String expected = System.getProperty("asyncio4j.test.expectSelectorPipes");
+        java.util.regex.Matcher v = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(System.getProperty("os.version"));
+        boolean linux615 = "Linux".equals(System.getProperty("os.name")) && v.find()
+                && Integer.parseInt(v.group(1)) * 1000 + Integer.parseInt(v.group(2)) >= 6015;
+        if (expected != null) {
+            // the build gives the run with the selector's pipes native access, the other run none
+            assertEquals(Boolean.parseBoolean(expected) && linux615, Libc.hasPidFds());
+        }
+        AsyncIO.run(() -> {
+            SubprocessOptions in = SubprocessOptions.DEFAULTS.withStdin(Subprocess.PIPE);
+            for (Signal signal : List.of(Signal.SIGTERM, Signal.SIGUSR2, Signal.SIGHUP)) {
+                Process p = AsyncIO.createSubprocessShell("read x; kill -s " + signal.shortName() + " $$", in);
+                p.stdin().write(b("go\n"));
+                int code = p.await();
+                assertEquals(Libc.hasPidFds() ? -signal.number() : 128 + signal.number(), code, signal.toString());
+            }
+            Process exits = AsyncIO.createSubprocessShell("exit 141");   // 128 + SIGPIPE, by choice: an exit status
+            assertEquals(141, exits.await());
         });
     }
 
