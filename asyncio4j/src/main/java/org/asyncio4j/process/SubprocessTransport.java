@@ -12,11 +12,13 @@ import org.asyncio4j.net.BaseTransport;
  * </pre>
  *
  * <h2>Return codes</h2>
- * As asyncio: the exit status, or {@code -N} when the child was killed by signal N. Java
+ * As asyncio: the exit status, or {@code -N} when the child was killed by signal N. With
+ * native access on Linux 6.15 or later the code is exact: it is read from the child's
+ * process descriptor ({@code PIDFD_INFO_EXIT}), whoever sent the signal. Elsewhere Java
  * reports a death by signal as 128 + N, which a child that exits with status 128 + N
- * cannot be told apart from; asyncio4j reports {@code -N} when this transport sent that
- * very signal ({@link #sendSignal}, {@link #terminate}, {@link #kill}) and the child ended
- * with 128 + N, and 128 + N otherwise (what a shell's {@code $?} shows).
+ * cannot be told apart from; asyncio4j then reports {@code -N} when this transport sent
+ * that very signal ({@link #sendSignal}, {@link #terminate}, {@link #kill}) and the child
+ * ended with 128 + N, and 128 + N otherwise (what a shell's {@code $?} shows).
  */
 public interface SubprocessTransport extends BaseTransport {
     /** @return the child's process id (asyncio's {@code get_pid()}) */
