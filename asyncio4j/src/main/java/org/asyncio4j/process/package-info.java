@@ -23,7 +23,10 @@
  * pipe has a thread that does its blocking calls and hands the results to the loop with
  * {@code callSoonThreadsafe}, one chunk at a time, waiting while the protocol pauses reading
  * (so back-pressure reaches the child through the pipe). A child is started on a virtual
- * thread; its exit comes from {@code java.lang.Process.onExit()}.
+ * thread; its exit comes from {@code java.lang.Process.onExit()}. With native access
+ * ({@code --enable-native-access=ALL-UNNAMED}) any signal is sent at once with
+ * {@code kill(2)}, and on Linux 6.15 and later a child's return code is read from its
+ * pidfd, so a death by a signal from anywhere reads {@code -N} as in asyncio.
  *
  * <p>{@link org.asyncio4j.process.Process} is not {@code java.lang.Process}: code that
  * uses both names one of them in full.
