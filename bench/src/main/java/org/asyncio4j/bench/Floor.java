@@ -25,7 +25,7 @@ import jdk.internal.vm.ContinuationScope;
  *
  * <p>Usage: {@code java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp
  * bench/target/benchmarks.jar org.asyncio4j.bench.Floor [floor_switch] [floor_idle_memory]}.
- * {@code -Dwarmup=} and {@code -Druns=} as in {@link Micro}.
+ * {@code -Dwarmup=}, {@code -DwarmupSecs=} and {@code -Druns=} as in {@link Micro}.
  */
 public final class Floor {
     private static final ContinuationScope SCOPE = new ContinuationScope("floor");
@@ -38,14 +38,11 @@ public final class Floor {
      */
     public static void main(String[] args) throws Exception {
         String[] wanted = args.length == 0 ? new String[] {"floor_switch", "floor_idle_memory"} : args;
-        int warmup = Integer.getInteger("warmup", 3);
         int runs = Math.max(1, Integer.getInteger("runs", 5));
         for (String name : wanted) {
             switch (name) {
                 case "floor_switch" -> {
-                    for (int i = 0; i < warmup; i++) {
-                        floorSwitch();
-                    }
+                    Micro.warmUp(Floor::floorSwitch);
                     double[] rates = new double[runs];
                     for (int i = 0; i < runs; i++) {
                         rates[i] = floorSwitch();

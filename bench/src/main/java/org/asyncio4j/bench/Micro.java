@@ -18,11 +18,13 @@ import org.asyncio4j.loop.EventLoop;
  *
  * <p>Usage: {@code java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp
  * bench/target/benchmarks.jar org.asyncio4j.bench.Micro [workload...]}. Each throughput
- * workload runs {@code -Dwarmup=} rounds (default 3) to let the JIT compile the loop, then
+ * workload runs warm-up rounds to let the JIT compile the loop (at least {@code -Dwarmup=}
+ * rounds, default 3, and at least {@code -DwarmupSecs=} seconds, default 1), then
  * {@code -Druns=} measured rounds (default 5), each on a fresh loop, and prints their
  * median: the steady state a long-running program sees. A round of the shorter workloads
  * lasts tens of milliseconds, so one young collection or recompilation inside it would
- * otherwise halve the figure.
+ * otherwise halve the figure; and three rounds were too few for C2 to finish with
+ * {@code task_switch}'s path (its rounds rise until about the eighth, bench/README.md).
  *
  * <p>{@code idle_task_memory} ({@code -Dtasks=}, default 1M) and {@code sleepers}
  * ({@code -Dsleepers=}, default 1M tasks; {@code ../shared/bench/sleepers.py}) run once:
@@ -54,10 +56,9 @@ public final class Micro {
         units.put("timers", "timers/s");
         List<String> wanted = args.length == 0 ? new ArrayList<>(List.of("call_soon", "task_switch", "spawn", "queue",
                 "timers", "idle_task_memory")) : Arrays.asList(args);
-        int warmup = Integer.getInteger("warmup", 3);
         int runs = Math.max(1, Integer.getInteger("runs", 5));
-        System.out.println("# engine=" + AsyncIO.coroutineEngine() + " warmup=" + warmup + " runs=" + runs + " java="
-                + System.getProperty("java.version"));
+        System.out.println("# engine=" + AsyncIO.coroutineEngine() + " warmup=" + warmupRounds() + " rounds and "
+                + warmupSecs() + " s, runs=" + runs + " java=" + System.getProperty("java.version"));
         for (String name : wanted) {
             if (name.equals("idle_task_memory")) {
                 int n = Integer.getInteger("tasks", 1_000_000);
@@ -75,9 +76,7 @@ public final class Micro {
                         + " idle_task_memory sleepers");
                 System.exit(2);
             }
-            for (int i = 0; i < warmup; i++) {
-                w.run();
-            }
+            warmUp(w);
             double[] rates = new double[runs];
             for (int i = 0; i < runs; i++) {
                 rates[i] = w.run();
@@ -85,6 +84,22 @@ public final class Micro {
             Arrays.sort(rates);
             System.out.printf("%s %.0f %s%n", name, rates[runs / 2], units.get(name));
         }
+    }
+
+    /** Runs {@code w} for at least {@link #warmupRounds()} rounds and {@link #warmupSecs()} seconds. */
+    static void warmUp(Workload w) throws Exception {
+        long end = System.nanoTime() + (long) (warmupSecs() * 1e9);
+        for (int i = 0; i < warmupRounds() || System.nanoTime() < end; i++) {
+            w.run();
+        }
+    }
+
+    static int warmupRounds() {
+        return Integer.getInteger("warmup", 3);
+    }
+
+    static double warmupSecs() {
+        return Double.parseDouble(System.getProperty("warmupSecs", "1"));
     }
 
     static double rate(long n, long t0) {
