@@ -38,6 +38,40 @@ abstract class ReadPipe extends PipeTransport {
         return !paused && !closing;
     }
 
+    /** Stops reading (asyncio's {@code pause_reading()}); nothing once closing or paused already. */
+    @Override
+    public final void pauseReading() {
+        loop.checkThread("pauseReading()");
+        if (closing || paused) {
+            return;
+        }
+        paused = true;
+        readingPaused();
+    }
+
+    /** Reads again (asyncio's {@code resume_reading()}); nothing unless paused. */
+    @Override
+    public final void resumeReading() {
+        loop.checkThread("resumeReading()");
+        if (!paused) {
+            return;
+        }
+        paused = false;
+        if (!closing) {
+            readingResumed();
+        }
+    }
+
+    /**
+     * {@link #pauseReading()} just set {@code paused} on an open pipe; the flag is enough
+     * for a pump thread, which looks at it before each chunk.
+     */
+    void readingPaused() {
+    }
+
+    /** {@link #resumeReading()} just cleared {@code paused} on an open pipe. */
+    abstract void readingResumed();
+
     /**
      * Stops reading and closes the pipe (asyncio's {@code close()}); {@code connectionLost(null)}
      * follows. On a pump thread, a pump blocked in {@code read} ends when that read returns

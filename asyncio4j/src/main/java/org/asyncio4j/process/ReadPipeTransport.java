@@ -161,25 +161,9 @@ final class ReadPipeTransport extends ReadPipe {
 
     // ================================================================ the reading side
 
-    /** Stops delivering data (asyncio's {@code pause_reading()}): the pump stops within two chunks. */
+    /** Gives back the buffers fed while paused (the pump stopped within two chunks of the pause). */
     @Override
-    public void pauseReading() {
-        loop.checkThread("pauseReading()");
-        if (!closing) {
-            paused = true;
-        }
-    }
-
-    @Override
-    public void resumeReading() {
-        loop.checkThread("resumeReading()");
-        if (!paused) {
-            return;
-        }
-        paused = false;
-        if (closing) {
-            return;
-        }
+    void readingResumed() {
         for (; owed > 0; owed--) {
             release();
         }

@@ -97,26 +97,14 @@ final class SelectorReadPipeTransport extends ReadPipe {
 
     // ================================================================ the reading side
 
-    /** Stops reading (asyncio's {@code pause_reading()}): nothing more is read until {@link #resumeReading()}. */
+    /** Nothing more is read until {@link #resumeReading()}: the reader is removed. */
     @Override
-    public void pauseReading() {
-        loop.checkThread("pauseReading()");
-        if (closing || paused) {
-            return;
-        }
-        paused = true;
+    void readingPaused() {
         loop.removeReader(channel);
     }
 
     @Override
-    public void resumeReading() {
-        loop.checkThread("resumeReading()");
-        if (!paused) {
-            return;
-        }
-        paused = false;
-        if (!closing) {
-            loop.addReader(channel, this::readReady, context);
-        }
+    void readingResumed() {
+        loop.addReader(channel, this::readReady, context);
     }
 }
