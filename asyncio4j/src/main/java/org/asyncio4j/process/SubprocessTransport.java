@@ -46,9 +46,10 @@ public interface SubprocessTransport extends BaseTransport {
      * and {@code SIGKILL} are sent at once ({@code ProcessHandle.destroy} and
      * {@code destroyForcibly}, which unlike {@code java.lang.Process}'s leave the pipes open,
      * so what the child wrote before it died is still read). Any other signal is sent at once
-     * by {@code kill(2)} when this module has native access ({@code --enable-native-access});
-     * without it, by a helper {@code kill -s} process started off the loop (Java has no
-     * call for it), so it arrives a moment later.
+     * when this module has native access ({@code --enable-native-access}): through the
+     * child's pidfd on Linux 6.15 and later, else by {@code kill(2)}; without native access,
+     * by a helper {@code kill -s} process started off the loop (Java has no call for it), so
+     * it arrives a moment later.
      *
      * @param signal the signal
      * @throws IllegalStateException if the child has exited (asyncio's {@code ProcessLookupError})

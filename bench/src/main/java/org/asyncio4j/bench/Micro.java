@@ -88,8 +88,9 @@ public final class Micro {
 
     /** Runs {@code w} for at least {@link #warmupRounds()} rounds and {@link #warmupSecs()} seconds. */
     static void warmUp(Workload w) throws Exception {
+        int rounds = warmupRounds();
         long end = System.nanoTime() + (long) (warmupSecs() * 1e9);
-        for (int i = 0; i < warmupRounds() || System.nanoTime() < end; i++) {
+        for (int i = 0; i < rounds || System.nanoTime() < end; i++) {
             w.run();
         }
     }
