@@ -39,9 +39,10 @@ import org.asyncio4j.loop.Origin;
  * record of a waiter without a callback (for call graphs only). One field,
  * {@code outcome}, holds what the state says it holds: the result, the exception, or for
  * a cancelled future the message until the {@link CancelledError} to raise is made from
- * it on first use (so a future is 32 bytes and a task 72). An
- * exception that nobody retrieves is reported to the loop's exception handler when the
- * future is garbage collected, as asyncio does from {@code __del__}.
+ * it on first use. An exception that nobody retrieves is reported to the loop's exception
+ * handler when the future is garbage collected, as asyncio does from {@code __del__}; the
+ * report waits in {@code callbacks}, which a done future no longer needs (so a future is
+ * 32 bytes and a task 64).
  *
  * @param <T> the result type
  */
@@ -62,10 +63,12 @@ public class Future<T> {
      * it has yet to deliver, then what its coroutine returned or threw (see Task).
      */
     Object outcome;
-    /** null, one entry, or an ArrayList of entries (DoneCallback, Task or AwaitedBy). */
+    /**
+     * While pending: null, one entry, or an ArrayList of entries (DoneCallback, Task or
+     * AwaitedBy). Once done the callbacks are gone, and a FAILED future keeps here its
+     * {@link UnretrievedReport} while the exception may still go unretrieved (else null).
+     */
     private Object callbacks;
-    /** Set while an exception may still go unretrieved. */
-    private UnretrievedReport report;
 
     /**
      * A pending future bound to {@code loop} (asyncio's {@code loop.create_future()} is the
@@ -155,10 +158,9 @@ public class Future<T> {
     }
 
     private void markRetrieved() {
-        UnretrievedReport r = report;
-        if (r != null) {
+        if (callbacks instanceof UnretrievedReport r) {
             r.retrieved = true;
-            report = null;
+            callbacks = null;
         }
     }
 
@@ -229,7 +231,7 @@ public class Future<T> {
      */
     final void checkCanComplete(String operation) {
         loop.checkThread(operation);
-        if (callbacks != null && loop.isClosed()) {
+        if (state == PENDING && callbacks != null && loop.isClosed()) {
             throw new IllegalStateException(operation + " on " + this + ": its event loop is closed, so the callbacks "
                     + "and tasks waiting for it could never run; nothing was changed");
         }
@@ -244,10 +246,11 @@ public class Future<T> {
     final void completeExceptionally(Throwable exception) {
         outcome = exception;
         state = FAILED;
-        report = new UnretrievedReport(loop, exception, getClass().getSimpleName() + " exception was never retrieved", toString(),
-                Origin.of(this));
+        UnretrievedReport report = new UnretrievedReport(loop, exception,
+                getClass().getSimpleName() + " exception was never retrieved", toString(), Origin.of(this));
         CLEANER.register(this, report);
         scheduleCallbacks();
+        callbacks = report;   // where the callbacks were: a done future has none
     }
 
     /** Finishes as cancelled by the given error (a task whose coroutine raised it). */
@@ -423,7 +426,7 @@ public class Future<T> {
             }
             return n;
         }
-        return cbs == null || cbs instanceof AwaitedBy ? 0 : 1;
+        return cbs == null || cbs instanceof AwaitedBy || cbs instanceof UnretrievedReport ? 0 : 1;
     }
 
     // ---------------------------------------------------------------- awaited by (call graphs)

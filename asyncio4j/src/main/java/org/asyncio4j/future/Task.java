@@ -31,10 +31,10 @@ import org.asyncio4j.loop.WakeUpHook;
  * requests as in Python 3.11+.
  *
  * <p>Implementation overview. {@code waitingOn} is the future the coroutine is parked on
- * (asyncio's {@code _fut_waiter}); it is cleared when a step starts. {@code mustCancel}
- * records a cancellation that found nothing to cancel; the next step turns it into
- * {@code cancelAtResume}: the coroutine raises {@link CancelledError} when it returns from
- * its suspension. The message of a requested cancellation is kept in the future's
+ * (asyncio's {@code _fut_waiter}); it is cleared when a step starts. The flag
+ * {@code MUST_CANCEL} records a cancellation that found nothing to cancel; the next step
+ * turns it into {@code CANCEL_AT_RESUME}: the coroutine raises {@link CancelledError} when
+ * it returns from its suspension. The message of a requested cancellation is kept in the future's
  * {@code outcome} while the task is pending (asyncio's {@code _cancel_message}); when the
  * coroutine ends, {@link #body()} puts there what it returned or threw. The
  * coroutine itself runs on a {@link Strand} of the {@link CoroutineEngine}; the strand is
@@ -43,7 +43,7 @@ import org.asyncio4j.loop.WakeUpHook;
  * task is never lost to the garbage collector.
  *
  * <p>A scheduled step is the task itself in the loop's ready queue
- * ({@link EventLoop#scheduleStep}), not a {@code Handle}: {@code stepQueued} is true while
+ * ({@link EventLoop#scheduleStep}), not a {@code Handle}: the flag {@code STEP_QUEUED} is set while
  * exactly one such entry is pending (a task waits on one thing at a time, so it never
  * has two), and the loop's {@link EventLoop.TaskStepper} runs the step only then.
  *
@@ -102,14 +102,24 @@ public class Task<T> extends Future<T> {
     private Strand strand;
     /** The future this task's coroutine is suspended on, or null. */
     private Future<?> waitingOn;
+    /**
+     * {@link #MUST_CANCEL}, {@link #CANCEL_AT_RESUME} and {@link #STEP_QUEUED}, as bits: with
+     * {@code cancelRequests} they fill the three bytes the object header and
+     * {@code Future}'s state leave free, which keeps a task at 64 bytes.
+     */
+    private byte flags;
     /** A cancellation that found no future to cancel; honoured by the next step. */
-    private boolean mustCancel;
-    /** Set by a step that delivers {@code mustCancel}: the coroutine raises CancelledError as it resumes. */
-    private boolean cancelAtResume;
-    /** Cancellation requests not yet matched by {@link #uncancel()}. */
-    private int cancelRequests;
-    /** True while this task sits in its loop's ready queue for its next step. */
-    private boolean stepQueued;
+    private static final int MUST_CANCEL = 1;
+    /** Set by a step that delivers {@code MUST_CANCEL}: the coroutine raises CancelledError as it resumes. */
+    private static final int CANCEL_AT_RESUME = 2;
+    /** Set while this task sits in its loop's ready queue for its next step. */
+    private static final int STEP_QUEUED = 4;
+    /**
+     * Cancellation requests not yet matched by {@link #uncancel()}, up to
+     * {@link #MAX_CANCEL_REQUESTS}; {@link CancelRequestOverflow} counts the rest.
+     */
+    private char cancelRequests;
+    private static final char MAX_CANCEL_REQUESTS = Character.MAX_VALUE;
     /** Where the loop's registry holds this task, or -1; kept by the loop (EventLoop.registerTask). */
     private int registryIndex = -1;
     /**
@@ -236,9 +246,9 @@ public class Task<T> extends Future<T> {
         if (f == this) {
             throw new IllegalStateException("task " + this + " cannot await itself");
         }
-        boolean deliveredCancel = mustCancel && f.cancel(cancelMessage());
+        boolean deliveredCancel = has(MUST_CANCEL) && f.cancel(cancelMessage());
         if (deliveredCancel) {
-            mustCancel = false;
+            clear(MUST_CANCEL);
         }
         // a future the cancellation completed wakes the task at the next iteration, as if
         // it had been registered first; a failed suspension takes the step back
@@ -258,7 +268,9 @@ public class Task<T> extends Future<T> {
                 f.removeWaiter(this);
             }
             waitingOn = null;
-            mustCancel |= deliveredCancel;
+            if (deliveredCancel) {
+                set(MUST_CANCEL);
+            }
             throw SuspensionFailed.unwrap(t);
         }
         raiseCancelAtResume();
@@ -274,11 +286,11 @@ public class Task<T> extends Future<T> {
      * iteration after the timer is due, as when the timer completed an awaited future.
      */
     final void sleepUntil(double when) {
-        boolean deliveredCancel = mustCancel;
+        boolean deliveredCancel = has(MUST_CANCEL);
         if (deliveredCancel) {
             // as await delivers a pending cancellation to the future it awaits: the sleep
             // is cancelled before it starts, and raises at the next iteration
-            mustCancel = false;
+            clear(MUST_CANCEL);
             sleepSeq = SLEEP_CANCELLED;
             scheduleStep();
         } else {
@@ -289,7 +301,7 @@ public class Task<T> extends Future<T> {
         } catch (Throwable t) {
             if (deliveredCancel) {
                 unscheduleStep();
-                mustCancel = true;
+                set(MUST_CANCEL);
             } else {
                 getLoop().stepTimerCancelled();
             }
@@ -342,10 +354,22 @@ public class Task<T> extends Future<T> {
 
     /** After a resume: raises the cancellation the waking step delivered, if any. */
     private void raiseCancelAtResume() {
-        if (cancelAtResume) {
-            cancelAtResume = false;
+        if (has(CANCEL_AT_RESUME)) {
+            clear(CANCEL_AT_RESUME);
             throw new CancelledError(cancelMessage());
         }
+    }
+
+    private boolean has(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    private void set(int flag) {
+        flags |= (byte) flag;
+    }
+
+    private void clear(int flag) {
+        flags &= (byte) ~flag;
     }
 
     /** The message of the cancellation this pending task has yet to deliver (kept in {@code outcome}). */
@@ -367,8 +391,8 @@ public class Task<T> extends Future<T> {
     @SuppressWarnings("unchecked")
     final void body() {
         try {
-            if (cancelAtResume) {   // cancelled before its first step
-                cancelAtResume = false;
+            if (has(CANCEL_AT_RESUME)) {   // cancelled before its first step
+                clear(CANCEL_AT_RESUME);
                 throw new CancelledError(cancelMessage());
             }
             Object c = coro;
@@ -378,7 +402,7 @@ public class Task<T> extends Future<T> {
             } else {
                 result = ((Coroutine<T>) c).call();
             }
-            if (!mustCancel) {
+            if (!has(MUST_CANCEL)) {
                 outcome = result instanceof Throwable ? new Returned(result) : result;
             }
         } catch (Throwable e) {
@@ -396,9 +420,9 @@ public class Task<T> extends Future<T> {
         Object o = outcome;
         Throwable e = o instanceof Throwable t ? t : null;
         if (e == null) {
-            if (mustCancel) {
+            if (has(MUST_CANCEL)) {
                 // cancelled right before the coroutine returned: o is the message
-                mustCancel = false;
+                clear(MUST_CANCEL);
                 super.cancel((String) o);
             } else {
                 complete((T) (o instanceof Returned r ? r.value : o));
@@ -435,12 +459,12 @@ public class Task<T> extends Future<T> {
 
     private void scheduleStep() {
         getLoop().scheduleStep(this);
-        stepQueued = true;
+        set(STEP_QUEUED);
     }
 
     /** Takes back the step just scheduled: the suspension it was for failed. */
     private void unscheduleStep() {
-        stepQueued = false;
+        clear(STEP_QUEUED);
         getLoop().unscheduleStep(this);
     }
 
@@ -449,10 +473,10 @@ public class Task<T> extends Future<T> {
      * and reports what escapes, as a {@code Handle} does for a callback.
      */
     private void runQueuedStep() {
-        if (!stepQueued) {
+        if (!has(STEP_QUEUED)) {
             return;   // not one of ours (see EventLoop.scheduleStep)
         }
-        stepQueued = false;
+        clear(STEP_QUEUED);
         try {
             Context.Slot slot = Context.slot();
             Context outer = context.enter(slot);
@@ -482,9 +506,9 @@ public class Task<T> extends Future<T> {
     }
 
     private void prepareStep() {
-        if (mustCancel) {
-            cancelAtResume = true;
-            mustCancel = false;
+        if (has(MUST_CANCEL)) {
+            set(CANCEL_AT_RESUME);
+            clear(MUST_CANCEL);
         }
         waitingOn = null;
     }
@@ -540,7 +564,11 @@ public class Task<T> extends Future<T> {
         if (w != null) {
             w.checkCanComplete("Task.cancel()");
         }
-        cancelRequests++;
+        if (cancelRequests != MAX_CANCEL_REQUESTS) {
+            cancelRequests++;
+        } else {
+            CancelRequestOverflow.increment(this);
+        }
         if (w != null && w.cancel(msg)) {
             // keep waitingOn: if it is a task that swallows the cancellation we may cancel it again
             return true;
@@ -554,7 +582,7 @@ public class Task<T> extends Future<T> {
             scheduleStep();
             return true;
         }
-        mustCancel = true;
+        set(MUST_CANCEL);
         outcome = msg;
         return true;
     }
@@ -563,7 +591,8 @@ public class Task<T> extends Future<T> {
      * @return the number of cancellation requests not yet matched by {@link #uncancel()}
      */
     public final int cancelling() {
-        return cancelRequests;
+        char n = cancelRequests;
+        return n != MAX_CANCEL_REQUESTS ? n : n + CancelRequestOverflow.excess(this);
     }
 
     /**
@@ -576,10 +605,13 @@ public class Task<T> extends Future<T> {
      */
     public final int uncancel() {
         getLoop().checkThread("Task.uncancel()");
+        if (cancelRequests == MAX_CANCEL_REQUESTS && CancelRequestOverflow.decrement(this)) {
+            return cancelling();
+        }
         if (cancelRequests > 0) {
             cancelRequests--;
             if (cancelRequests == 0) {
-                mustCancel = false;
+                clear(MUST_CANCEL);
             }
         }
         return cancelRequests;
@@ -791,7 +823,7 @@ public class Task<T> extends Future<T> {
     public String toString() {
         StringBuilder sb = new StringBuilder("<Task ").append(stateName()).append(" name='").append(getName()).append('\'');
         if (cancelRequests > 0 && !done()) {
-            sb.append(" cancelling=").append(cancelRequests);
+            sb.append(" cancelling=").append(cancelling());
         }
         describeOutcome(sb);
         Future<?> w = waitingOn;

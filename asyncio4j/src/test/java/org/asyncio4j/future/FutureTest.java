@@ -162,6 +162,29 @@ class FutureTest extends LoopFixture {
         assertEquals(List.of("failed:x", "cancelled:true"), ran);
     }
 
+    /**
+     * A failed future keeps the report of its unretrieved exception where its callbacks
+     * were: none of that may show as a callback, a waiter or a reason to refuse.
+     */
+    @Test
+    void aFailedFutureWhoseExceptionIsUnretrievedHasNoCallbacksLeftAndIsRefusedAsDone() {
+        Future<String> f = loop.createFuture();
+        Consumer<Future<String>> callback = x -> { };
+        f.addDoneCallback(callback);
+        assertTrue(f.toString().contains("callbacks=1"), f.toString());
+        f.setException(new RuntimeException("kept"));
+        assertFalse(f.toString().contains("callbacks="), f.toString());
+        assertEquals(List.of(), f.awaitedBy());
+        assertEquals(0, f.removeDoneCallback(callback));
+        f.discardFromAwaitedBy(loop.createFuture());
+        runOnce();
+        loop.close();
+        // done, so InvalidStateError: not the closed loop's refusal of a pending future
+        assertThrowsWith(InvalidStateError.class, () -> f.setResult("again"), "already done");
+        assertFalse(f.cancel());
+        assertEquals("kept", f.exception().getMessage());
+    }
+
     @Test
     void doneCallbacksRunInTheContextCapturedWhenAddedOrInTheOneGiven() {
         Future<String> f = loop.createFuture();

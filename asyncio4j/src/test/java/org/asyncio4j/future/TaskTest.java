@@ -329,6 +329,35 @@ class TaskTest {
         });
     }
 
+    /** A task keeps 65,535 requests in its own 16 bits and the rest aside: the count stays exact. */
+    @Test
+    void cancellingCountsPast65535AndUncancelTakesEveryRequestBack() {
+        AsyncIO.run(() -> {
+            Task<String> t = AsyncIO.createTask(() -> {
+                try {
+                    never().await();
+                } catch (CancelledError e) {
+                    // absorb: the task goes on while the requests stay counted
+                }
+                AsyncIO.sleep(0);
+                return "went on";
+            });
+            AsyncIO.sleep(0);
+            for (int i = 0; i < 70_000; i++) {
+                assertTrue(t.cancel());
+            }
+            assertEquals(70_000, t.cancelling());
+            assertTrue(t.toString().contains("cancelling=70000"), t.toString());
+            for (int left = 69_999; left >= 1; left--) {
+                assertEquals(left, t.uncancel());
+            }
+            assertEquals(1, t.cancelling());
+            assertEquals(0, t.uncancel(), "down to zero, which drops the cancellation not yet delivered");
+            assertEquals(0, t.cancelling());
+            assertEquals("went on", t.await());
+        });
+    }
+
     /** Python 3.13: uncancel() down to zero drops a cancellation not yet delivered. */
     @Test
     void uncancelToZeroDropsAPendingCancellationThatWasNotDeliveredYet() {
