@@ -249,8 +249,9 @@ public class Future<T> {
         UnretrievedReport report = new UnretrievedReport(loop, exception,
                 getClass().getSimpleName() + " exception was never retrieved", toString(), Origin.of(this));
         CLEANER.register(this, report);
-        scheduleCallbacks();
+        Object cbs = callbacks;
         callbacks = report;   // where the callbacks were: a done future has none
+        schedule(cbs);
     }
 
     /** Finishes as cancelled by the given error (a task whose coroutine raised it). */
@@ -379,20 +380,24 @@ public class Future<T> {
 
     private void scheduleCallbacks() {
         Object cbs = callbacks;
-        if (cbs == null) {
-            return;
-        }
-        callbacks = null;
-        if (cbs instanceof ArrayList<?> list) {
-            for (Object entry : list) {
-                schedule(entry);
-            }
-        } else {
+        if (cbs != null) {
+            callbacks = null;
             schedule(cbs);
         }
     }
 
-    private void schedule(Object entry) {
+    /** Schedules the callbacks taken out of the field: null, one entry or a list of them. */
+    private void schedule(Object cbs) {
+        if (cbs instanceof ArrayList<?> list) {
+            for (Object entry : list) {
+                scheduleEntry(entry);
+            }
+        } else if (cbs != null) {
+            scheduleEntry(cbs);
+        }
+    }
+
+    private void scheduleEntry(Object entry) {
         if (entry instanceof Task<?> task) {
             task.wakeUp();
         } else if (entry instanceof DoneCallback<?>) {
