@@ -34,18 +34,18 @@ import org.asyncio4j.loop.WakeUpHook;
  * (asyncio's {@code _fut_waiter}); it is cleared when a step starts. The flag
  * {@code MUST_CANCEL} records a cancellation that found nothing to cancel; the next step
  * turns it into {@code CANCEL_AT_RESUME}: the coroutine raises {@link CancelledError} when
- * it returns from its suspension. The message of a requested cancellation is kept in the future's
- * {@code outcome} while the task is pending (asyncio's {@code _cancel_message}); when the
- * coroutine ends, {@link #body()} puts there what it returned or threw. The
+ * it returns from its suspension. The message of a requested cancellation is kept in the
+ * future's {@code outcome} while the task is pending (asyncio's {@code _cancel_message});
+ * when the coroutine ends, {@link #body()} puts there what it returned or threw. The
  * coroutine itself runs on a {@link Strand} of the {@link CoroutineEngine}; the strand is
  * made at the first step, so a task cancelled before it ever ran never starts its
  * coroutine. Tasks are registered with their loop while pending, so a fire-and-forget
  * task is never lost to the garbage collector.
  *
  * <p>A scheduled step is the task itself in the loop's ready queue
- * ({@link EventLoop#scheduleStep}), not a {@code Handle}: the flag {@code STEP_QUEUED} is set while
- * exactly one such entry is pending (a task waits on one thing at a time, so it never
- * has two), and the loop's {@link EventLoop.TaskStepper} runs the step only then.
+ * ({@link EventLoop#scheduleStep}), not a {@code Handle}: the flag {@code STEP_QUEUED} is
+ * set while exactly one such entry is pending (a task waits on one thing at a time, so it
+ * never has two), and the loop's {@link EventLoop.TaskStepper} runs the step only then.
  *
  * @param <T> the result type
  */
