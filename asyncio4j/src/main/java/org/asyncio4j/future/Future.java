@@ -380,10 +380,8 @@ public class Future<T> {
 
     private void scheduleCallbacks() {
         Object cbs = callbacks;
-        if (cbs != null) {
-            callbacks = null;
-            schedule(cbs);
-        }
+        callbacks = null;
+        schedule(cbs);
     }
 
     /** Schedules the callbacks taken out of the field: null, one entry or a list of them. */

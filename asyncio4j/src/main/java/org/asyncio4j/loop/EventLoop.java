@@ -1023,8 +1023,9 @@ public final class EventLoop implements AutoCloseable {
      * descriptor of a channel registered with a selector only when a poll flushes it, so a
      * closed listening socket would still accept connections until then: a listening socket
      * is flushed at once (so is any channel while the loop is not running), any other
-     * channel by the end of the current iteration, together with the others closed in it (one flush polls every ready channel, so a flush per
-     * channel made closing thousands of connections in one iteration quadratic).
+     * channel by the end of the current iteration, together with the others closed in it
+     * (one flush polls every ready channel, so a flush per channel made closing thousands
+     * of connections in one iteration quadratic).
      *
      * @param channel the channel to close
      * @throws IOException if closing it failed (it is closed all the same)
