@@ -125,6 +125,8 @@ final class VirtualThreadEngine extends CoroutineEngine {
         private boolean started;
         private EventLoop startLoop;
         private Context startContext;
+        /** What this coroutine's stack is known to hold no initializer of; made before its thread starts. */
+        private final InitializedClasses initialized = new InitializedClasses();
 
         VirtualThreadStrand(Runnable body) {
             this.body = body;
@@ -168,13 +170,17 @@ final class VirtualThreadEngine extends CoroutineEngine {
          * the loop runs on a virtual thread of the same one-carrier scheduler, nothing
          * would ever run again), a held monitor (checked in debug mode only), and too
          * little stack for the park (a stack overflow after the hand-over would leave two
-         * threads running the loop's state).
+         * threads running the loop's state). The stack's frames are named only when a class
+         * on it is not yet known to hold no initializer there ({@link InitializedClasses}).
          */
         @Override
         public void suspend(boolean debug) {
-            Optional<String> clinit = SuspendRefusal.classInitializer();
-            if (clinit.isPresent()) {
-                throw SuspendRefusal.insideClassInitializer(clinit.get());
+            if (!initialized.coverStack()) {
+                Optional<String> clinit = SuspendRefusal.classInitializer();
+                if (clinit.isPresent()) {
+                    throw SuspendRefusal.insideClassInitializer(clinit.get());
+                }
+                initialized.learnStack();
             }
             if (debug) {
                 // JEP 491 unmounts a virtual thread that parks with a monitor held; the next

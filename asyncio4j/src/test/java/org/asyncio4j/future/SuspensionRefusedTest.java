@@ -56,6 +56,27 @@ class SuspensionRefusedTest {
         }
     }
 
+    /**
+     * A class whose initializer suspends through {@link #sleepCatching()}, a frame the task's
+     * stack has already shown at clean suspensions; records what the sleep threw.
+     */
+    static final class SleepsThroughKnownFrames {
+        static final Throwable THROWN = sleepCatching();
+
+        private SleepsThroughKnownFrames() {
+        }
+    }
+
+    /** sleep(0), returning what it threw (null if it suspended). */
+    private static Throwable sleepCatching() {
+        try {
+            AsyncIO.sleep(0);
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
     /** An await the task makes after the failed one: it must wait for its own future. */
     private static String awaitALaterResult() {
         EventLoop loop = AsyncIO.getRunningLoop();
@@ -83,6 +104,23 @@ class SuspensionRefusedTest {
         String after = AsyncIO.run(() -> {
             Throwable thrown = SleepsInInitializer.THROWN;
             assertError(IllegalStateException.class, thrown, "class initializer", SleepsInInitializer.class.getName());
+            return awaitALaterResult();
+        });
+        assertEquals("later", after);
+    }
+
+    @Test
+    void anInitializerBelowFramesThatSuspendedCleanlyBeforeIsStillRefused() {
+        // the virtual-thread engine names a stack's frames only when a class on it is new
+        // to the task: the same frames, now above an initializer, must not pass as known
+        String after = AsyncIO.run(() -> {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(null, sleepCatching());
+            }
+            Throwable thrown = SleepsThroughKnownFrames.THROWN;
+            assertError(IllegalStateException.class, thrown, "class initializer",
+                    SleepsThroughKnownFrames.class.getName());
+            assertEquals(null, sleepCatching());
             return awaitALaterResult();
         });
         assertEquals("later", after);
