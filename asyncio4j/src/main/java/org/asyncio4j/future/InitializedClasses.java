@@ -23,18 +23,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * walked the stack, nor on any thread started later. A stack made only of such classes
  * holds no initializer.
  *
- * <p>Implementation overview: what the strand learned on its own stack is an identity
- * hash table (open addressing, linear probing, at most half full); what any strand learned
- * is shared through a {@link ClassValue} (kept with each class, so nothing here keeps a
- * class loader alive) stamped from {@code CLOCK}. A strand trusts a shared class only if it
- * was learned before the strand was made, and so before its thread was started.
- * Invariant: a class is in {@code own}, or stamped, only after a walk with method names
- * found no initializer on a stack that held it.
+ * <p>Implementation overview: a strand keeps two things (fields of its own, so a task pays
+ * 12 bytes, not an object): the tick of {@code CLOCK} when it was made ({@link #now()}),
+ * and the classes it learned on its own stack, an identity hash table (open addressing,
+ * linear probing, at most half full) that is replaced, never changed, when it learns more.
+ * What any strand learned is shared through a {@link ClassValue} (kept with each class, so
+ * nothing here keeps a class loader alive) stamped from {@code CLOCK}: a strand trusts a
+ * shared class only if it was stamped before the strand was made, and so before its thread
+ * was started. Invariant: a class is in a strand's table, or stamped, only after a walk with
+ * method names found no initializer on a stack that held it.
  */
 final class InitializedClasses {
+    /** A strand's table before it learned anything. */
+    static final Class<?>[] NONE = {};
     private static final StackWalker CLASS_WALKER = StackWalker.getInstance(
             Set.of(StackWalker.Option.DROP_METHOD_INFO, StackWalker.Option.RETAIN_CLASS_REFERENCE));
-    /** Orders the stamps of learned classes against the birth of strands. */
+    /** Orders the stamps of learned classes against the making of strands. */
     private static final AtomicLong CLOCK = new AtomicLong();
     /** When any strand first learned a class ({@code Long.MAX_VALUE}: never). */
     private static final ClassValue<Stamp> LEARNED = new ClassValue<>() {
@@ -43,31 +47,31 @@ final class InitializedClasses {
             return new Stamp();
         }
     };
-    private static final Class<?>[] NONE = {};
 
     /** A class's stamp; written once, from {@code Long.MAX_VALUE} to a tick of {@code CLOCK}. */
     private static final class Stamp {
         volatile long learnedAt = Long.MAX_VALUE;
     }
 
-    /** A tick of {@code CLOCK} taken when this set was made: shared classes learned before it are trusted. */
-    private final long born = CLOCK.incrementAndGet();
-    /** The classes this strand learned on its own stack, as an identity hash table. */
-    private Class<?>[] own = NONE;
-    private int ownCount;
+    private InitializedClasses() {
+    }
 
-    /** Made before the strand's thread starts (the shared classes it trusts were learned earlier). */
-    InitializedClasses() {
+    /** @return a new tick, for a strand being made (before its thread starts) */
+    static long now() {
+        return CLOCK.incrementAndGet();
     }
 
     /**
+     * @param born the strand's tick ({@link #now()})
+     * @param own the classes the strand learned itself
      * @return whether every class with a frame on the caller's stack is known to hold no
      *     initializer there; false means "not known", not "an initializer is there"
      */
-    boolean coverStack() {
+    static boolean coverStack(long born, Class<?>[] own) {
         return CLASS_WALKER.walk(frames -> {
             for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
-                if (!trusts(it.next().getDeclaringClass())) {
+                Class<?> c = it.next().getDeclaringClass();
+                if (!contains(own, c) && LEARNED.get(c).learnedAt >= born) {
                     return false;
                 }
             }
@@ -75,23 +79,27 @@ final class InitializedClasses {
         });
     }
 
-    /** Learns every class on the caller's stack; call only once that stack was found free of initializers. */
-    void learnStack() {
+    /**
+     * Learns every class on the caller's stack; call only once that stack was found free of
+     * initializers.
+     *
+     * @param own the classes the strand learned itself
+     * @return {@code own} with the stack's classes added (a new table if any was missing)
+     */
+    static Class<?>[] learnStack(Class<?>[] own) {
         List<Class<?>> classes = CLASS_WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
                 .toList());
+        Class<?>[] table = own;
         for (Class<?> c : classes) {
-            if (!contains(own, c)) {
-                add(c);
+            if (!contains(table, c)) {
+                table = with(table, c);
             }
             Stamp stamp = LEARNED.get(c);
             if (stamp.learnedAt == Long.MAX_VALUE) {
                 stamp.learnedAt = CLOCK.incrementAndGet(); // a race only stamps it later
             }
         }
-    }
-
-    private boolean trusts(Class<?> c) {
-        return contains(own, c) || LEARNED.get(c).learnedAt < born;
+        return table;
     }
 
     private static boolean contains(Class<?>[] table, Class<?> c) {
@@ -110,18 +118,22 @@ final class InitializedClasses {
         }
     }
 
-    private void add(Class<?> c) {
-        if (2 * (ownCount + 1) > own.length) {
-            Class<?>[] old = own;
-            own = new Class<?>[Math.max(16, old.length * 2)];
-            for (Class<?> e : old) {
-                if (e != null) {
-                    insert(own, e);
-                }
+    /** @return a new table holding {@code table}'s classes and {@code c}, at most half full */
+    private static Class<?>[] with(Class<?>[] table, Class<?> c) {
+        int count = 1;
+        for (Class<?> e : table) {
+            if (e != null) {
+                count++;
             }
         }
-        insert(own, c);
-        ownCount++;
+        Class<?>[] grown = new Class<?>[Math.max(16, Integer.highestOneBit(count) * 4)];
+        for (Class<?> e : table) {
+            if (e != null) {
+                insert(grown, e);
+            }
+        }
+        insert(grown, c);
+        return grown;
     }
 
     private static void insert(Class<?>[] table, Class<?> c) {

@@ -125,8 +125,10 @@ final class VirtualThreadEngine extends CoroutineEngine {
         private boolean started;
         private EventLoop startLoop;
         private Context startContext;
-        /** What this coroutine's stack is known to hold no initializer of; made before its thread starts. */
-        private final InitializedClasses initialized = new InitializedClasses();
+        /** When this strand was made, before its thread started ({@link InitializedClasses#now()}). */
+        private final long born = InitializedClasses.now();
+        /** The classes this coroutine's own stack showed with no initializer on it. */
+        private Class<?>[] learnedClasses = InitializedClasses.NONE;
 
         VirtualThreadStrand(Runnable body) {
             this.body = body;
@@ -175,12 +177,12 @@ final class VirtualThreadEngine extends CoroutineEngine {
          */
         @Override
         public void suspend(boolean debug) {
-            if (!initialized.coverStack()) {
+            if (!InitializedClasses.coverStack(born, learnedClasses)) {
                 Optional<String> clinit = SuspendRefusal.classInitializer();
                 if (clinit.isPresent()) {
                     throw SuspendRefusal.insideClassInitializer(clinit.get());
                 }
-                initialized.learnStack();
+                learnedClasses = InitializedClasses.learnStack(learnedClasses);
             }
             if (debug) {
                 // JEP 491 unmounts a virtual thread that parks with a monitor held; the next

@@ -3,6 +3,7 @@ package org.asyncio4j.future;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,49 +13,51 @@ import org.junit.jupiter.api.Test;
  */
 class InitializedClassesTest {
 
-    /** Classes no other test puts on a stack: each test walks from frames of its own. */
+    /** Frames of classes no other test puts on a stack: each test walks from one of its own. */
     static final class FreshA {
-        private FreshA() {
-        }
-
-        static boolean covers(InitializedClasses set) {
-            return set.coverStack();
-        }
-
-        static void learn(InitializedClasses set) {
-            set.learnStack();
+        static <T> T on(Supplier<T> body) {
+            return body.get();
         }
     }
 
+    /** As {@link FreshA}, for the other test. */
     static final class FreshB {
-        private FreshB() {
+        static <T> T on(Supplier<T> body) {
+            return body.get();
+        }
+    }
+
+    /** A strand's state, as a strand keeps it. */
+    private static final class StrandState {
+        final long born = InitializedClasses.now();
+        Class<?>[] learned = InitializedClasses.NONE;
+
+        boolean coverStack() {
+            return InitializedClasses.coverStack(born, learned);
         }
 
-        static boolean covers(InitializedClasses set) {
-            return set.coverStack();
-        }
-
-        static void learn(InitializedClasses set) {
-            set.learnStack();
+        Void learnStack() {
+            learned = InitializedClasses.learnStack(learned);
+            return null;
         }
     }
 
     @Test
     void aStrandTrustsWhatItLearnedOnItsOwnStack() {
-        InitializedClasses set = new InitializedClasses();
-        assertFalse(FreshA.covers(set), "nothing learned yet");
-        FreshA.learn(set);
-        assertTrue(FreshA.covers(set));
+        StrandState set = new StrandState();
+        assertFalse(FreshA.on(set::coverStack), "nothing learned yet");
+        FreshA.on(set::learnStack);
+        assertTrue(FreshA.on(set::coverStack));
     }
 
     @Test
     void aStrandTrustsSharedClassesLearnedBeforeItWasMadeAndNoneAfter() {
-        InitializedClasses early = new InitializedClasses();
-        InitializedClasses learner = new InitializedClasses();
-        FreshB.learn(learner);
-        InitializedClasses late = new InitializedClasses();
-        assertTrue(FreshB.covers(late), "learned by another strand before this one was made");
-        assertFalse(FreshB.covers(early), "learned by another strand after this one was made");
-        assertTrue(FreshB.covers(learner));
+        StrandState early = new StrandState();
+        StrandState learner = new StrandState();
+        FreshB.on(learner::learnStack);
+        StrandState late = new StrandState();
+        assertTrue(FreshB.on(late::coverStack), "learned by another strand before this one was made");
+        assertFalse(FreshB.on(early::coverStack), "learned by another strand after this one was made");
+        assertTrue(FreshB.on(learner::coverStack));
     }
 }
