@@ -7,7 +7,9 @@ import java.util.Optional;
  * held monitor, a class initializer or native frame on its stack (the stack is pinned),
  * or too little stack left to suspend. The engines detect the case; this class only
  * finds the details for the message, so its costs (a stack walk, a thread dump of the
- * calling platform thread) are paid on the failing path alone, and in debug mode's check.
+ * calling platform thread) are paid on the failing path alone, in debug mode's check, and
+ * on the virtual-thread engine when a suspending stack holds a class not yet known to be
+ * past its initializer there ({@link InitializedClasses}).
  *
  * <p>Invariant the engines keep: the exception is thrown before the coroutine gave up its
  * turn, so nothing changed on the loop side; {@link Task} then unregisters the wake-up it
