@@ -1,5 +1,6 @@
 package org.asyncio4j.future;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +49,11 @@ final class InitializedClasses {
         }
     };
 
-    /** A class's stamp; written once, from {@code Long.MAX_VALUE} to a tick of {@code CLOCK}. */
+    /**
+     * A class's stamp: {@code Long.MAX_VALUE} until a strand learns the class, then a tick of
+     * {@code CLOCK} taken after that strand's walk (strands learning it at once may each
+     * write theirs; any of them is a tick taken after a clean walk).
+     */
     private static final class Stamp {
         volatile long learnedAt = Long.MAX_VALUE;
     }
@@ -89,17 +94,17 @@ final class InitializedClasses {
     static Class<?>[] learnStack(Class<?>[] own) {
         List<Class<?>> classes = CLASS_WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
                 .toList());
-        Class<?>[] table = own;
+        List<Class<?>> missing = new ArrayList<>();
         for (Class<?> c : classes) {
-            if (!contains(table, c)) {
-                table = with(table, c);
+            if (!contains(own, c) && !missing.contains(c)) {
+                missing.add(c);
             }
             Stamp stamp = LEARNED.get(c);
             if (stamp.learnedAt == Long.MAX_VALUE) {
-                stamp.learnedAt = CLOCK.incrementAndGet(); // a race only stamps it later
+                stamp.learnedAt = CLOCK.incrementAndGet();
             }
         }
-        return table;
+        return missing.isEmpty() ? own : with(own, missing);
     }
 
     private static boolean contains(Class<?>[] table, Class<?> c) {
@@ -118,9 +123,9 @@ final class InitializedClasses {
         }
     }
 
-    /** @return a new table holding {@code table}'s classes and {@code c}, at most half full */
-    private static Class<?>[] with(Class<?>[] table, Class<?> c) {
-        int count = 1;
+    /** @return a new table holding {@code table}'s classes and {@code more}, at most half full */
+    private static Class<?>[] with(Class<?>[] table, List<Class<?>> more) {
+        int count = more.size();
         for (Class<?> e : table) {
             if (e != null) {
                 count++;
@@ -132,7 +137,9 @@ final class InitializedClasses {
                 insert(grown, e);
             }
         }
-        insert(grown, c);
+        for (Class<?> c : more) {
+            insert(grown, c);
+        }
         return grown;
     }
 
