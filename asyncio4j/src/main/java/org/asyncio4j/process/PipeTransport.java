@@ -116,9 +116,14 @@ abstract class PipeTransport implements Transport {
         } else if (loop.getDebug()) {
             LOG.log(Level.DEBUG, this + ": " + message, t);
         }
+        closeNow(t);
+    }
+
+    /** Closes the pipe at once: stops it and schedules {@code connectionLost(exc)}; what is buffered is dropped. */
+    final void closeNow(Throwable exc) {
         closing = true;
         stopPipe();
-        connectionLostSoon(t);
+        connectionLostSoon(exc);
     }
 
     /** Schedules the protocol's {@code connectionLost(exc)}, once. */

@@ -83,9 +83,7 @@ abstract class ReadPipe extends PipeTransport {
         if (closing) {
             return;
         }
-        closing = true;
-        stopPipe();
-        connectionLostSoon(null);
+        closeNow(null);
     }
 
     @Override

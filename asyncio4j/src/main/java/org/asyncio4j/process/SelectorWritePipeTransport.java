@@ -104,8 +104,7 @@ final class SelectorWritePipeTransport extends WritePipe {
                 loop.removeWriter(channel);
             }
             if (closing) {
-                stopPipe();
-                connectionLostSoon(null);
+                closeNow(null);
             }
         }
     }
@@ -155,8 +154,7 @@ final class SelectorWritePipeTransport extends WritePipe {
         }
         closing = true;
         if (bufferSize == 0) {
-            stopPipe();
-            connectionLostSoon(null);
+            closeNow(null);
         }
     }
 

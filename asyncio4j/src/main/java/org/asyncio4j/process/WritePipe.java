@@ -109,9 +109,7 @@ abstract class WritePipe extends PipeTransport {
     @Override
     public void abort() {
         loop.checkThread("abort()");
-        closing = true;
-        stopPipe();
-        connectionLostSoon(null);
+        closeNow(null);
     }
 
     @Override
