@@ -156,17 +156,19 @@ final class ChildProcessTransport implements SubprocessTransport {
             exact = pidfd.returncode();
             pidfd.close();
         }
-        int v = proc.exitValue();
-        Signal s = lastSignal;
-        if (s != null && v == 128 + s.number()) {
-            v = -s.number();
-        }
-        returncode = exact != null ? exact : v;
+        returncode = exact != null ? exact : jdkReturncode();
         exitWaiters.unparkAll();
         if (pipes[0] != null) {
             pipes[0].childExited();
         }
         tryFinish();
+    }
+
+    /** The JDK's exit value, with a death by the last signal this transport sent read as {@code -N}. */
+    private int jdkReturncode() {
+        int v = proc.exitValue();
+        Signal s = lastSignal;
+        return s != null && v == 128 + s.number() ? -s.number() : v;
     }
 
     private void pipeLost(int fd, Throwable exc) {
