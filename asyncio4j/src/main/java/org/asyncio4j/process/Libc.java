@@ -109,7 +109,7 @@ final class Libc {
     }
 
     /** Linux 6.15 or later: {@code PIDFD_GET_INFO} gives a reaped child's wait status ({@code PIDFD_INFO_EXIT}). */
-    private static boolean isLinux615() {
+    static boolean isLinux615() {
         if (!"Linux".equals(System.getProperty("os.name"))) {
             return false;
         }
