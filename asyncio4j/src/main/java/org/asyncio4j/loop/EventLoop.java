@@ -62,9 +62,10 @@ import org.asyncio4j.future.VoidCoroutine;
  *   <li>drop cancelled timers from the top of the heap, or rebuild the heap without them
  *       when they are the majority;
  *   <li>wait for I/O through the {@link IoDriver}: not at all when callbacks are ready
- *       (then the driver is only polled every {@value #BUSY_POLL_INTERVAL} iterations,
- *       and never when no channel is registered: a system call costs more than most
- *       callbacks), else until the nearest timer, else until woken;
+ *       (then the driver is only polled every {@value #BUSY_POLL_INTERVAL} iterations, or
+ *       at once after an iteration that asked for it with {@link #pollSoon()}, and never
+ *       when no channel is registered: a system call costs more than most callbacks),
+ *       else until the nearest timer, else until woken;
  *   <li>move callbacks posted from other threads into the ready queue;
  *   <li>note the time: the timers due by then run in this iteration;
  *   <li>run exactly the entries that are in the ready queue now, then the due timers, in
@@ -168,6 +169,8 @@ public final class EventLoop implements AutoCloseable {
     private long timerSeq = 1;
     private int cancelledTimers;
     private int sinceIoPoll;
+    /** {@link #pollSoon()} was called since the last poll. */
+    private boolean pollRequested;
     /** The loop thread was interrupted while running; given back when runForever returns. */
     private boolean interruptedWhileRunning;
     private long iterations;
@@ -686,7 +689,7 @@ public final class EventLoop implements AutoCloseable {
     private void runOnce() {
         dropCancelledTimers();
         if (!ready.isEmpty() || stopping || !posted.isEmpty()) {
-            if (hasChannels() && ++sinceIoPoll >= BUSY_POLL_INTERVAL) {
+            if (hasChannels() && (++sinceIoPoll >= BUSY_POLL_INTERVAL || pollRequested)) {
                 poll(0);
             }
         } else {
@@ -835,6 +838,7 @@ public final class EventLoop implements AutoCloseable {
     /** Waits up to {@code timeout} seconds for I/O (0: only poll; infinite: until woken). */
     private void poll(double timeout) {
         sinceIoPoll = 0;
+        pollRequested = false;
         // An interrupt status makes every select() return at once, so an idle loop would
         // spin at full CPU. The loop never uses interrupts (DESIGN §3): keep the status
         // aside and give it back to the caller when runForever() returns.
@@ -1015,6 +1019,19 @@ public final class EventLoop implements AutoCloseable {
         }
         old.cancel();
         return true;
+    }
+
+    /**
+     * Low-level, for transports: the next iteration polls for I/O before it runs its
+     * callbacks, even if some are ready (which otherwise poll only every
+     * {@value #BUSY_POLL_INTERVAL} iterations). A transport calls it after writing outside a
+     * readiness callback: the peer's answer is then read before the next write. A poll
+     * costs about a microsecond, a write tens; a child's stdin written sixteen times in a
+     * row while its stdout was not read cost the loop a quarter more CPU per byte
+     * (issue 13, bench/README.md, findings).
+     */
+    public void pollSoon() {
+        pollRequested = true;
     }
 
     /**

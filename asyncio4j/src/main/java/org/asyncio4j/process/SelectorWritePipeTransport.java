@@ -13,23 +13,26 @@ import org.asyncio4j.net.BaseProtocol;
  * thread. Its read side is absent, as {@link WritePipeTransport}'s; states as drawn there.
  *
  * <p>Writes are gathered, as uvloop's are: {@code write} copies the bytes into the
- * transport's buffer and they go to the pipe on the loop's next iteration, all at once, or
- * at once when the buffer passes the high-water mark. Small writes in a row (a task that
- * writes 64 KiB and drains, again and again) so reach the pipe in a few large
- * {@code write(2)} calls instead of one each: a Linux pipe takes a mutex for every read and
- * write and holds it for the whole copy, so each write of ours that meets the child's read
- * waits for it (spinning on a CPU), and fewer, larger writes meet it less often (issue 13;
- * bench/README.md, findings). Order is kept; {@code drain()} waits only above the high-water
- * mark, as before.
+ * transport's buffer and they go to the pipe on the loop's next iteration. Small writes in
+ * a row (a task that writes 64 KiB and drains, again and again) so reach the pipe in a few
+ * large {@code write(2)} calls instead of one each: a Linux pipe takes a mutex for every
+ * read and write and holds it for the whole copy, so each write of ours that meets the
+ * child's read waits for it (spinning on a CPU), and fewer, larger writes meet it less
+ * often. And a flush makes one {@code write(2)}, never a run of them until the pipe is
+ * full, and asks the loop to poll before its next callbacks ({@link EventLoop#pollSoon()}):
+ * between two writes the loop reads what the child wrote back, as a bare {@code select}
+ * loop does, instead of filling the child's stdin while its stdout backs up (a writer that
+ * filled the pipe in one go, with a flush at once past the high-water mark, cost the loop
+ * a quarter more CPU per byte; issue 13, bench/README.md, findings). Order is kept;
+ * {@code drain()} waits only above the high-water mark.
  *
  * <p>Implementation overview. The channel is non-blocking ({@link ChildPipes} made it so).
  * The bytes not yet written are {@code stage[0, position)} (a direct buffer, so the pipe is
  * written straight from it, without NIO's temporary copy), then {@code overflow}'s heap
  * copies when more is buffered than the stage holds, oldest first; {@code bufferSize} counts
- * both. Each flush writes the stage until it is empty or the pipe is full, refilling it from
- * {@code overflow}. While bytes remain after a flush the transport is registered as a
- * writer, and each readiness flushes; otherwise one flush is scheduled with
- * {@code callSoon} ({@code flushScheduled}). Flow control as in {@link WritePipe}.
+ * both. Each flush refills the stage from {@code overflow} and writes it once. While bytes
+ * remain after a flush the transport is registered as a writer, and each readiness
+ * flushes; otherwise one flush is scheduled with {@code callSoon} ({@code flushScheduled}). Flow control as in {@link WritePipe}.
  * Invariants (loop thread only): {@code writerRegistered} exactly when the writer is
  * registered, which is only while {@code bufferSize > 0}; once {@code closing} and empty,
  * the channel is closed and {@code connectionLost} scheduled.
@@ -70,21 +73,18 @@ final class SelectorWritePipeTransport extends WritePipe {
     }
 
     /**
-     * Writes what is buffered until all is written or the pipe is full, then registers or
-     * unregisters the writer to match, resumes a paused protocol at the low-water mark, and
-     * closes the pipe if it is closing and empty.
+     * Writes what is buffered, once (as much as the stage holds and the pipe takes), then
+     * registers or unregisters the writer to match, resumes a paused protocol at the
+     * low-water mark, and closes the pipe if it is closing and empty.
      */
     private void flush() {
         try {
-            while (bufferSize > 0) {
+            if (bufferSize > 0) {
                 refillStage();
                 stage.flip();
                 bufferSize -= channel.write(stage);
-                boolean full = stage.hasRemaining();
                 stage.compact();
-                if (full) {
-                    break; // wait for the next readiness
-                }
+                loop.pollSoon(); // read what the child answered before the next write
             }
         } catch (IOException e) {
             fatalError(e, "Fatal write error on pipe transport");
@@ -177,13 +177,9 @@ final class SelectorWritePipeTransport extends WritePipe {
             overflow.add(copy);
         }
         bufferSize += n;
-        if (!writerRegistered) {
-            if (bufferSize > highWater) {
-                flush(); // as uvloop: a full buffer goes out at once
-            } else if (!flushScheduled) {
-                flushScheduled = true;
-                loop.callSoon(onScheduledFlush, context);
-            }
+        if (!writerRegistered && !flushScheduled) {
+            flushScheduled = true;
+            loop.callSoon(onScheduledFlush, context);
         }
         pauseIfAboveHighWater();
     }

@@ -261,6 +261,30 @@ class IoReadinessTest {
         });
     }
 
+    /**
+     * After {@code pollSoon()} the next iteration polls for I/O although callbacks are
+     * ready; without it a fresh loop whose task never stops being ready polls only at its
+     * sixteenth iteration.
+     */
+    @Test
+    void pollSoonMakesABusyLoopPollAtTheNextIteration() {
+        AsyncIO.run(() -> {
+            EventLoop loop = AsyncIO.getRunningLoop();
+            boolean[] readable = new boolean[1];
+            loop.addReader(pipe.source(), () -> {
+                readable[0] = true;
+                loop.removeReader(pipe.source());
+            });
+            write(pipe.sink(), "x");
+            AsyncIO.sleep(0);
+            assertFalse(readable[0], "a busy loop polled before its sixteenth iteration unasked");
+            loop.pollSoon();
+            AsyncIO.sleep(0); // the next iteration polls, then runs this step and the reader's callback
+            AsyncIO.sleep(0);
+            assertTrue(readable[0], "pollSoon() did not make the next iteration poll for I/O");
+        });
+    }
+
     @Test
     void aChannelInBlockingModeIsRejectedWithAClearMessage() throws IOException {
         try (EventLoop loop = new EventLoop(); SocketChannel blocking = SocketChannel.open()) {
