@@ -242,17 +242,23 @@ class IoReadinessTest {
         }
     }
 
+    /** Writes a byte into the pipe and watches for it: element 0 becomes true when the reader is called (once). */
+    private boolean[] readerOfOneByte(EventLoop loop) {
+        boolean[] readable = new boolean[1];
+        loop.addReader(pipe.source(), () -> {
+            readable[0] = true;
+            loop.removeReader(pipe.source());
+        });
+        write(pipe.sink(), "x");
+        return readable;
+    }
+
     /** A loop that always has callbacks ready still polls for I/O now and then. */
     @Test
     void aBusyLoopStillSeesIoReadiness() {
         AsyncIO.run(() -> {
             EventLoop loop = AsyncIO.getRunningLoop();
-            boolean[] readable = new boolean[1];
-            loop.addReader(pipe.source(), () -> {
-                readable[0] = true;
-                loop.removeReader(pipe.source());
-            });
-            write(pipe.sink(), "x");
+            boolean[] readable = readerOfOneByte(loop);
             long start = loop.iterations();
             while (!readable[0]) {
                 AsyncIO.sleep(0); // the loop never runs out of ready callbacks
@@ -270,12 +276,7 @@ class IoReadinessTest {
     void pollSoonMakesABusyLoopPollAtTheNextIteration() {
         AsyncIO.run(() -> {
             EventLoop loop = AsyncIO.getRunningLoop();
-            boolean[] readable = new boolean[1];
-            loop.addReader(pipe.source(), () -> {
-                readable[0] = true;
-                loop.removeReader(pipe.source());
-            });
-            write(pipe.sink(), "x");
+            boolean[] readable = readerOfOneByte(loop);
             AsyncIO.sleep(0);
             assertFalse(readable[0], "a busy loop polled before its sixteenth iteration unasked");
             loop.pollSoon();
