@@ -1024,11 +1024,11 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Low-level, for transports: the next iteration polls for I/O before it runs its
      * callbacks, even if some are ready (which otherwise poll only every
-     * {@value #BUSY_POLL_INTERVAL} iterations). A transport calls it after writing outside a
-     * readiness callback: the peer's answer is then read before the next write. A poll
-     * costs about a microsecond, a write tens; a child's stdin written sixteen times in a
-     * row while its stdout was not read cost the loop a quarter more CPU per byte
-     * (issue 13, bench/README.md, findings).
+     * {@value #BUSY_POLL_INTERVAL} iterations). A transport calls it after a write, so that
+     * the peer's answer is read before the transport's next write. A poll costs about a
+     * microsecond, a write tens; a child's stdin written again and again while its stdout
+     * was not read cost the loop a quarter more CPU per byte (issue 13, bench/README.md,
+     * findings).
      */
     public void pollSoon() {
         pollRequested = true;

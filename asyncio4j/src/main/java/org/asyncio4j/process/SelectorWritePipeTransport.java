@@ -12,8 +12,9 @@ import org.asyncio4j.net.BaseProtocol;
  * selector (asyncio's {@code _UnixWritePipeTransport}, with uvloop's write queue): no
  * thread. Its read side is absent, as {@link WritePipeTransport}'s; states as drawn there.
  *
- * <p>Writes are gathered, as uvloop's are: {@code write} copies the bytes into the
- * transport's buffer and they go to the pipe on the loop's next iteration. Small writes in
+ * <p>Writes are gathered, as uvloop's are (though uvloop also writes at once past the
+ * high-water mark): {@code write} copies the bytes into the transport's buffer and they go
+ * to the pipe on the loop's next iteration. Small writes in
  * a row (a task that writes 64 KiB and drains, again and again) so reach the pipe in a few
  * large {@code write(2)} calls instead of one each: a Linux pipe takes a mutex for every
  * read and write and holds it for the whole copy, so each write of ours that meets the
@@ -32,7 +33,8 @@ import org.asyncio4j.net.BaseProtocol;
  * copies when more is buffered than the stage holds, oldest first; {@code bufferSize} counts
  * both. Each flush refills the stage from {@code overflow} and writes it once. While bytes
  * remain after a flush the transport is registered as a writer, and each readiness
- * flushes; otherwise one flush is scheduled with {@code callSoon} ({@code flushScheduled}). Flow control as in {@link WritePipe}.
+ * flushes; otherwise one flush is scheduled with {@code callSoon} ({@code flushScheduled}).
+ * Flow control as in {@link WritePipe}.
  * Invariants (loop thread only): {@code writerRegistered} exactly when the writer is
  * registered, which is only while {@code bufferSize > 0}; once {@code closing} and empty,
  * the channel is closed and {@code connectionLost} scheduled.
