@@ -18,8 +18,9 @@ import org.asyncio4j.net.BaseProtocol;
  * 64 KiB and drains, again and again) so reach the pipe in a few large {@code write(2)}
  * calls instead of one each: a Linux pipe takes a mutex for every read and write and holds
  * it for the whole copy, so each write of ours that meets the child's read waits for it
- * (spinning on a CPU), and fewer, larger writes meet it less often. And a flush makes one {@code write(2)}, never a run of them until the pipe is
- * full, and asks the loop to poll before its next callbacks ({@link EventLoop#pollSoon()}):
+ * (spinning on a CPU), and fewer, larger writes meet it less often. And a flush makes one
+ * {@code write(2)}, never a run of them until the pipe is full, and asks the loop to poll
+ * before its next callbacks ({@link EventLoop#pollSoon()}):
  * between two writes the loop reads what the child wrote back, as a bare {@code select}
  * loop does, instead of filling the child's stdin while its stdout backs up (a writer that
  * filled the pipe in one go, with a flush at once past the high-water mark, cost the loop
