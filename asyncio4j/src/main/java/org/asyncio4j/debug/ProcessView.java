@@ -91,7 +91,7 @@ public final class ProcessView {
             throws IOException, JMException {
         Set<ObjectName> loops = new TreeSet<>(
                 Comparator.comparingLong(ProcessView::loopNumber).thenComparing(Comparator.naturalOrder()));
-        loops.addAll(server.queryNames(new ObjectName("org.asyncio4j:type=EventLoop,*"), null));
+        loops.addAll(findLoops(server));
         if (loops.isEmpty()) {
             err.println("asyncio4j: process " + pid + " has no asyncio4j event loop (no org.asyncio4j:type=EventLoop "
                     + "MBean): it does not use the library, no loop has run yet, or it runs with -Dasyncio4j.jmx=false");
@@ -116,6 +116,26 @@ public final class ProcessView {
             }
         }
         return status;
+    }
+
+    /**
+     * The loops' views. A target whose platform MBean server the agent has just built
+     * registers them within {@code LoopMBeans}' poll of 50 ms, so an empty answer is asked
+     * again for up to half a second before it counts.
+     */
+    private static Set<ObjectName> findLoops(MBeanServerConnection server) throws IOException, JMException {
+        ObjectName pattern = new ObjectName("org.asyncio4j:type=EventLoop,*");
+        Set<ObjectName> found = server.queryNames(pattern, null);
+        for (int i = 0; i < 10 && found.isEmpty(); i++) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            found = server.queryNames(pattern, null);
+        }
+        return found;
     }
 
     /** Prints one dump as its pieces come. */
