@@ -35,10 +35,13 @@ final class TimerHeap {
     private int size;
     /** The scheduled entries (TimerHandle or Task), by slot; a slot not in use is null. */
     private Object[] handles = new Object[64];
-    /** Free slots in {@code [0, freeCount)}; slots above {@code nextSlot} were never used. */
-    private int[] freeSlots = new int[64];
-    private int freeCount;
-    private int nextSlot;
+    /**
+     * Every slot not in use, in {@code [0, freeCount)} (so {@code freeCount + size} is the
+     * capacity): taking one has no branch, whose profile from a program's first phase (no
+     * timer fired yet) would otherwise become a trap in code compiled then.
+     */
+    private int[] freeSlots = freeSlots(new int[64], 0);
+    private int freeCount = 64;
 
     int size() {
         return size;
@@ -88,16 +91,30 @@ final class TimerHeap {
 
     void add(Object entry, double when, long seq) {
         if (size == whens.length) {
-            int n = size * 2;
-            whens = Arrays.copyOf(whens, n);
-            seqs = Arrays.copyOf(seqs, n);
-            slots = Arrays.copyOf(slots, n);
-            handles = Arrays.copyOf(handles, n);
-            freeSlots = Arrays.copyOf(freeSlots, n);
+            grow();
         }
-        int slot = freeCount > 0 ? freeSlots[--freeCount] : nextSlot++;
+        int slot = freeSlots[--freeCount];
         handles[slot] = entry;
         siftUp(size++, when, seq, slot);
+    }
+
+    /** Doubles the capacity; the heap is full, so every new slot is free. */
+    private void grow() {
+        int n = size * 2;
+        whens = Arrays.copyOf(whens, n);
+        seqs = Arrays.copyOf(seqs, n);
+        slots = Arrays.copyOf(slots, n);
+        handles = Arrays.copyOf(handles, n);
+        freeSlots = freeSlots(new int[n], size);
+        freeCount = n - size;
+    }
+
+    /** Fills {@code free} with the slots {@code [from, free.length)}, the lowest on top; returns it. */
+    private static int[] freeSlots(int[] free, int from) {
+        for (int i = 0, slot = free.length - 1; slot >= from; i++, slot--) {
+            free[i] = slot;
+        }
+        return free;
     }
 
     /** Removes the first entry; read its due time and seq before. */
@@ -142,8 +159,8 @@ final class TimerHeap {
         }
         Arrays.fill(handles, null);
         size = 0;
-        freeCount = 0;
-        nextSlot = 0;
+        freeSlots(freeSlots, 0);
+        freeCount = freeSlots.length;
     }
 
     private static boolean before(double w1, long s1, double w2, long s2) {

@@ -174,7 +174,7 @@ public final class StreamWriter {
         }
         if (transport.isClosing() && !protocol.isLost()) {
             // let a connectionLost already scheduled run first, so its error is the one raised
-            Sleep.sleep(0, null);
+            Sleep.sleep(0);
             if (reader != null && reader.exception() != null) {
                 throw Sneaky.rethrow(reader.exception());
             }

@@ -174,6 +174,40 @@ class TimerHandleTest extends LoopFixture {
         assertEquals(0, timersInHeap());
     }
 
+    /** A timer the chained test scheduled: its scheduling order and due time. */
+    private record Scheduled(int seq, double when) { }
+
+    /** Schedules a timer that, when it runs, schedules up to two more 1-50 s later, until {@code limit} in all. */
+    private void scheduleChained(double when, Random random, List<Scheduled> scheduled, List<Integer> ran, int limit) {
+        int seq = scheduled.size();
+        scheduled.add(new Scheduled(seq, when));
+        loop.callAt(when, () -> {
+            ran.add(seq);
+            for (int k = random.nextInt(3); k > 0 && scheduled.size() < limit; k--) {
+                scheduleChained(loop.time() + 1 + random.nextInt(50), random, scheduled, ran, limit);
+            }
+        });
+    }
+
+    @Test
+    void timersScheduledAsOthersFireRunInWhenThenSchedulingOrderWhileTheHeapGrowsAndReusesSlots() {
+        Random random = new Random(7);
+        List<Scheduled> scheduled = new ArrayList<>();
+        List<Integer> ran = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            scheduleChained(1 + random.nextInt(100), random, scheduled, ran, 20_000);
+        }
+        runUntil(1e6);
+        // a timer only schedules timers due later than itself, so the whole run is one order
+        List<Integer> expected = scheduled.stream()
+                .sorted(Comparator.comparingDouble(Scheduled::when).thenComparingInt(Scheduled::seq))
+                .map(Scheduled::seq)
+                .toList();
+        assertEquals(20_000, scheduled.size());
+        assertEquals(expected, ran);
+        assertEquals(0, timersInHeap());
+    }
+
     @Test
     void aTimerRunsInTheContextCapturedWhenItWasScheduled() {
         ContextVar<String> var = new ContextVar<>("timer-test", "none");
