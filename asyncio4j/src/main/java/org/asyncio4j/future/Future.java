@@ -528,9 +528,9 @@ public class Future<T> {
     }
 
     /**
-     * The body of {@link #await()}, which stays five bytes of bytecode so that C2 inlines it
-     * at every call site, even one that had not run when its caller was compiled (see
-     * {@link Sleep#sleep(double, Object)}).
+     * The body of {@link #await()}, kept out of it so that {@code await()} stays five bytes
+     * of bytecode, which C2 inlines at every call site, even one that had not run when its
+     * caller was compiled (see {@link Sleep#sleep(double, Object)}).
      */
     private T awaitDone() {
         if (state == PENDING) {
