@@ -52,7 +52,7 @@ public final class LoopMBeans implements LoopInstrumentation {
     /** How long the first registration may wait for the platform MBean server to be built by someone else. */
     private static final long STARTUP_GRACE_NANOS = 1_000_000_000L;
     /** How often it looks meanwhile. */
-    private static final long STARTUP_POLL_MILLIS = 50;
+    static final long STARTUP_POLL_MILLIS = 50;
     /** Whether the first registration's wait is over; read and written on the registrar thread only. */
     private static boolean startupPassed;
     /** A dump not read for this long is dropped: its reader went away. */

@@ -120,15 +120,15 @@ public final class ProcessView {
 
     /**
      * The loops' views. A target whose platform MBean server the agent has just built
-     * registers them within {@code LoopMBeans}' poll of 50 ms, so an empty answer is asked
-     * again for up to half a second before it counts.
+     * registers them within one of {@link LoopMBeans}' polls, so an empty answer is asked
+     * again, at that period, for up to half a second before it counts.
      */
     private static Set<ObjectName> findLoops(MBeanServerConnection server) throws IOException, JMException {
         ObjectName pattern = new ObjectName("org.asyncio4j:type=EventLoop,*");
         Set<ObjectName> found = server.queryNames(pattern, null);
-        for (int i = 0; i < 10 && found.isEmpty(); i++) {
+        for (long waited = 0; waited < 500 && found.isEmpty(); waited += LoopMBeans.STARTUP_POLL_MILLIS) {
             try {
-                Thread.sleep(50);
+                Thread.sleep(LoopMBeans.STARTUP_POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
