@@ -31,15 +31,17 @@ import java.util.concurrent.Callable;
  * per-thread {@link Slot}, so entering and leaving a context are two field writes.
  * Invariant: a context is entered on at most one thread at a time ({@link #entered}).
  *
- * <p>Tasks share their copies (copy-on-write). A task needs a copy of its creator's
- * context, but most tasks never set a variable, and a box per task was 24 bytes of every
- * parked task. So the tasks a context creates while its map is unchanged all get one
- * <em>shared</em> copy ({@link #forNewTask}), cached in {@code taskCopy}. A shared copy is
- * never written and never handed to user code: a task that sets a variable first takes a
- * private copy of its own ({@link #currentForWrite}, through {@link Task#ownContext}), and
- * {@link Task#getContext()} does the same. Invariant: a shared copy is current on a thread
- * only as the context of the task running there, so "the running task's context" is what
- * a stale reference to it means (the restore points call {@link Task#resolveShared}).
+ * <p>Tasks and scheduled callbacks share their copies (copy-on-write). Each needs a copy
+ * of its creator's context, but most never set a variable, and a box apiece was 24 bytes of
+ * every parked task and of every timer. So the tasks and callbacks scheduled from a context
+ * while its map is unchanged all get one <em>shared</em> copy ({@link #sharedCopy}), cached
+ * in {@code taskCopy}. A shared copy is never written and never handed to user code: a task
+ * or callback that sets a variable first takes a private copy of its own
+ * ({@link #currentForWrite}, through {@link Task#ownContext}), and {@link Task#getContext()}
+ * and {@link #unshared()} do the same. Invariant: a shared copy is current on a thread only
+ * as the context of the task running there, or, with no task running, of the callback
+ * running there ({@link #runCallback}); so "the running task's context" is what a stale
+ * reference to it means inside a task (the restore points call {@link Task#resolveShared}).
  */
 public final class Context {
     /** The per-thread holder of the current context. */
@@ -56,7 +58,7 @@ public final class Context {
     private boolean entered;
     /** A copy shared by tasks (see the overview): its map never changes. */
     final boolean shared;
-    /** The shared copy last handed to the tasks this context created (valid while its map is this one's). */
+    /** The shared copy last handed to the tasks and callbacks scheduled from this context (valid while its map is this one's). */
     private Context taskCopy;
 
     private Context(Object[] map) {
@@ -89,10 +91,15 @@ public final class Context {
     }
 
     /**
-     * The copy of the current context a new task runs in: a shared copy (see the
-     * overview), the same object for every task created while the map is unchanged.
+     * Low-level, for the event loop and tasks: the copy of the current context that a task
+     * or callback scheduled now runs in, shared by all those scheduled while the current
+     * context's variables are unchanged (see the overview). Run it with
+     * {@link #runCallback}; hand user code {@link #unshared()}, never the shared copy
+     * itself. O(1), and allocation-free while the variables are unchanged.
+     *
+     * @return the shared copy
      */
-    static Context forNewTask() {
+    public static Context sharedCopy() {
         Context c = SLOT.get().current;
         if (c.shared) {
             return c;   // never written, so it is its own snapshot
@@ -130,6 +137,16 @@ public final class Context {
     }
 
     /**
+     * Low-level, for holders of a {@link #sharedCopy()}: this context, or, for a shared copy,
+     * a new private copy of it, which is what user code may be handed.
+     *
+     * @return a context that is not shared
+     */
+    public Context unshared() {
+        return shared ? new Context(map) : this;
+    }
+
+    /**
      * Returns a copy of this context (Python's {@code Context.copy()}).
      *
      * @return a new context sharing this one's current variables and values
@@ -147,13 +164,34 @@ public final class Context {
      * @throws IllegalStateException if this context is already entered (on any thread)
      */
     public void run(Runnable action) {
+        runCallback(action);
+    }
+
+    /**
+     * Low-level, for the event loop's callbacks: runs {@code action} as {@link #run} does
+     * and returns the context that holds the changes it made to variables. That is this
+     * context, unless this is a shared copy ({@link #sharedCopy()}), run outside any task,
+     * in which {@code action} set a variable: then it is the private copy made for it, and
+     * what the callback's owner keeps from then on. (When {@code action} throws, the
+     * exception propagates and such a private copy is dropped with the changes in it.)
+     *
+     * @param action what to run
+     * @return this context, or the private copy that took the action's changes
+     * @throws IllegalStateException if this context is already entered
+     */
+    public Context runCallback(Runnable action) {
         Slot slot = SLOT.get();
         Context previous = enter(slot);
+        Context after = this;
         try {
             action.run();
         } finally {
+            if (shared) {
+                after = slot.current;   // nested runs have restored theirs: this, or its private copy
+            }
             exit(slot, Task.resolveShared(previous));
         }
+        return after;
     }
 
     /**

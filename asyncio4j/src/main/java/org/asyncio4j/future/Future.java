@@ -284,7 +284,7 @@ public class Future<T> {
         if (callback == null) {
             throw new NullPointerException("callback must not be null");
         }
-        addCallbackEntry(new DoneCallback<>(this, callback, context == null ? Context.copyContext() : context));
+        addCallbackEntry(new DoneCallback<>(this, callback, context == null ? Context.sharedCopy() : context));
     }
 
     /**
@@ -313,7 +313,7 @@ public class Future<T> {
         if (callback == null || waiter == null) {
             throw new NullPointerException(callback == null ? "callback must not be null" : "waiter must not be null");
         }
-        addCallbackEntry(new AwaitingCallback<>(this, callback, context == null ? Context.copyContext() : context, waiter));
+        addCallbackEntry(new AwaitingCallback<>(this, callback, context == null ? Context.sharedCopy() : context, waiter));
     }
 
     private void addCallbackEntry(DoneCallback<T> entry) {
@@ -617,6 +617,7 @@ public class Future<T> {
     private static class DoneCallback<T> implements Runnable {
         final Future<T> future;
         final Consumer<? super Future<T>> callback;
+        /** Never handed out, so a shared copy needs no private one: changes the callback makes end with it. */
         final Context context;
 
         DoneCallback(Future<T> future, Consumer<? super Future<T>> callback, Context context) {

@@ -168,7 +168,7 @@ public class Task<T> extends Future<T> {
             throw new NullPointerException("coro must not be null");
         }
         this.coro = coro;
-        this.context = context == null ? Context.forNewTask() : context;
+        this.context = context == null ? Context.sharedCopy() : context;
         this.id = COUNTER.incrementAndGet();
         this.name = name;
         TaskObserver observer = EventLoop.taskObserver();
@@ -686,7 +686,7 @@ public class Task<T> extends Future<T> {
     static Context ownContext(Context shared) {
         Task<?> t = runningTask();
         if (t == null) {
-            return shared.privateCopy(false);   // not reached (see Context's invariant); the shared copy stays unwritten
+            return shared.privateCopy(false);   // a callback's: Context.runCallback hands it to its handle
         }
         Context c = t.context;
         if (c.shared) {

@@ -5,7 +5,10 @@ import org.asyncio4j.future.Context;
 /**
  * A callback scheduled on an event loop, returned by {@link EventLoop#callSoon} (asyncio's
  * {@code asyncio.Handle}). It runs once, inside the {@link Context} captured when it was
- * scheduled, unless it is cancelled first.
+ * scheduled, unless it is cancelled first. Scheduled without a context, it holds the
+ * {@link Context#sharedCopy() shared copy} of the scheduler's context until it needs a
+ * context of its own: when {@link #getContext()} hands it out or the callback sets a
+ * variable.
  *
  * <p>An exception thrown by the callback does not stop the loop: it goes to the loop's
  * exception handler with this handle in the {@link ExceptionContext}.
@@ -13,7 +16,8 @@ import org.asyncio4j.future.Context;
 public class Handle {
     final EventLoop loop;
     final Runnable callback;
-    final Context context;
+    /** A shared copy until the handle needs its own (see the class comment). */
+    private Context context;
     /** Set by {@link #cancel()}; the loop skips cancelled handles. */
     boolean cancelled;
 
@@ -34,15 +38,21 @@ public class Handle {
         return cancelled;
     }
 
-    /** @return the context the callback runs in */
+    /** @return the context the callback runs in, the same object at every call */
     public final Context getContext() {
-        return context;
+        Context c = context.unshared();
+        context = c;
+        return c;
     }
 
     /** Runs the callback in its context; reports what it throws to the loop. */
     final void run() {
         try {
-            context.run(callback);
+            Context c = context;
+            Context after = c.runCallback(callback);
+            if (after != c) {
+                context = after;
+            }
         } catch (Throwable t) {
             Origin origin = Origin.of(this);
             loop.callExceptionHandler(new ExceptionContext("Exception in callback " + callback, t, null, this, null,

@@ -84,6 +84,78 @@ class HandleTest extends LoopFixture {
     }
 
     @Test
+    void callbacksScheduledFromOneUnchangedContextKeepTheirChangesApart() {
+        List<String> seen = new ArrayList<>();
+        Handle first = loop.callSoon(() -> VAR.set("set by the first"));
+        Handle second = loop.callSoon(() -> seen.add(VAR.get()));
+        TimerHandle timer = loop.callAt(loop.time(), () -> {
+            seen.add(VAR.get());
+            VAR.set("set by the timer");
+        });
+        runOnce();
+        runOnce();
+        assertEquals(List.of("default", "default"), seen, "a sibling's change reached another callback");
+        assertEquals("default", VAR.get(), "a callback's change leaked into the scheduler's context");
+        assertEquals("set by the first", first.getContext().get(VAR, null));
+        assertEquals("set by the timer", timer.getContext().get(VAR, null));
+        assertEquals(null, second.getContext().get(VAR, null));
+        assertSame(first.getContext(), first.getContext());
+    }
+
+    @Test
+    void theContextGetContextHandsOutIsTheOneTheCallbackRunsIn() {
+        List<String> seen = new ArrayList<>();
+        Handle h = loop.callSoon(() -> {
+            seen.add(VAR.get());
+            VAR.set("set by the callback");
+        });
+        Handle sibling = loop.callSoon(() -> seen.add(VAR.get()));
+        Context ctx = h.getContext();
+        assertSame(ctx, h.getContext());
+        ctx.run(() -> VAR.set("set through getContext"));
+        runOnce();
+        assertEquals(List.of("set through getContext", "default"), seen);
+        assertEquals("set by the callback", ctx.get(VAR, null));
+        assertSame(ctx, h.getContext());
+        assertEquals(null, sibling.getContext().get(VAR, null));
+    }
+
+    @Test
+    void aTaskCreatedByACallbackStartsFromTheCallbacksContextAtThatMoment() {
+        List<String> seen = new ArrayList<>();
+        loop.callSoon(() -> {
+            loop.createTask(() -> {
+                seen.add(VAR.get());
+                VAR.set("set by the first task");
+                return null;
+            });
+            VAR.set("set by the callback");
+            loop.createTask(() -> {
+                seen.add(VAR.get());
+                return null;
+            });
+        });
+        runOnce();
+        runOnce();
+        assertEquals(List.of("default", "set by the callback"), seen);
+        assertEquals("default", VAR.get());
+    }
+
+    @Test
+    void aCallbackThatSetsAVariableAndThrowsStillLeavesOthersUntouched() {
+        List<String> seen = new ArrayList<>();
+        loop.callSoon(() -> {
+            VAR.set("set before the throw");
+            throw new IllegalStateException("boom");
+        });
+        loop.callSoon(() -> seen.add(VAR.get()));
+        runOnce();
+        assertEquals(List.of("default"), seen);
+        assertEquals("boom", handled.remove(0).exception().getMessage());
+        assertEquals("default", VAR.get());
+    }
+
+    @Test
     void toStringSaysWhetherTheHandleIsCancelled() {
         Handle h = loop.callSoon(() -> { });
         assertFalse(h.toString().contains("cancelled"), h.toString());
