@@ -56,7 +56,7 @@ public final class Context {
     Object[] map;
     /** True while some thread runs inside this context; never set on a shared copy. */
     private boolean entered;
-    /** A copy shared by tasks (see the overview): its map never changes. */
+    /** A copy shared by tasks and callbacks (see the overview): its map never changes. */
     final boolean shared;
     /** The shared copy last handed to the tasks and callbacks scheduled from this context (valid while its map is this one's). */
     private Context taskCopy;
