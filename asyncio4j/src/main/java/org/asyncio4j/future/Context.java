@@ -38,15 +38,18 @@ import java.util.concurrent.Callable;
  * in {@code taskCopy}. A shared copy is never written and never handed to user code: a task
  * or callback that sets a variable first takes a private copy of its own
  * ({@link #currentForWrite}, through {@link Task#ownContext}), and {@link Task#getContext()}
- * and {@link #unshared()} do the same. Invariant: a shared copy is current on a thread only
- * as the context of the task running there, or, with no task running, of the callback
- * running there ({@link #runCallback}); so "the running task's context" is what a stale
- * reference to it means inside a task (the restore points call {@link Task#resolveShared}).
+ * and {@link ContextBound#getContext()} do the same. Invariant: a shared copy is current on
+ * a thread only as the context of the task running there or, with no task running, of the
+ * callback running there ({@link Slot#callback}); so "the running task's or callback's
+ * context" is what a stale reference to it means (the restore points call
+ * {@link Task#resolveShared}).
  */
 public final class Context {
     /** The per-thread holder of the current context. */
     static final class Slot {
         Context current = new Context(EMPTY);
+        /** The callback running on this thread ({@link ContextBound#runInContext}), or null. */
+        ContextBound callback;
     }
 
     private static final Object[] EMPTY = new Object[0];
@@ -91,15 +94,10 @@ public final class Context {
     }
 
     /**
-     * Low-level, for the event loop and tasks: the copy of the current context that a task
-     * or callback scheduled now runs in, shared by all those scheduled while the current
-     * context's variables are unchanged (see the overview). Run it with
-     * {@link #runCallback}; hand user code {@link #unshared()}, never the shared copy
-     * itself. O(1), and allocation-free while the variables are unchanged.
-     *
-     * @return the shared copy
+     * The copy of the current context a new task or callback runs in: a shared copy (see
+     * the overview), the same object for all those scheduled while the map is unchanged.
      */
-    public static Context sharedCopy() {
+    static Context sharedCopy() {
         Context c = SLOT.get().current;
         if (c.shared) {
             return c;   // never written, so it is its own snapshot
@@ -124,7 +122,7 @@ public final class Context {
         return c;
     }
 
-    /** A private copy of this shared one, entered already in its place (for {@link Task#ownContext}). */
+    /** A private copy of this shared one, for a task or callback that needs its own ({@code enteredNow}: current already, in its place). */
     Context privateCopy(boolean enteredNow) {
         Context own = new Context(map);
         own.entered = enteredNow;
@@ -134,16 +132,6 @@ public final class Context {
     /** The calling thread's slot, for code that enters and leaves contexts often. */
     static Slot slot() {
         return SLOT.get();
-    }
-
-    /**
-     * Low-level, for holders of a {@link #sharedCopy()}: this context, or, for a shared copy,
-     * a new private copy of it, which is what user code may be handed.
-     *
-     * @return a context that is not shared
-     */
-    public Context unshared() {
-        return shared ? new Context(map) : this;
     }
 
     /**
@@ -164,34 +152,13 @@ public final class Context {
      * @throws IllegalStateException if this context is already entered (on any thread)
      */
     public void run(Runnable action) {
-        runCallback(action);
-    }
-
-    /**
-     * Low-level, for the event loop's callbacks: runs {@code action} as {@link #run} does
-     * and returns the context that holds the changes it made to variables. That is this
-     * context, unless this is a shared copy ({@link #sharedCopy()}), run outside any task,
-     * in which {@code action} set a variable: then it is the private copy made for it, and
-     * what the callback's owner keeps from then on. (When {@code action} throws, the
-     * exception propagates and such a private copy is dropped with the changes in it.)
-     *
-     * @param action what to run
-     * @return this context, or the private copy that took the action's changes
-     * @throws IllegalStateException if this context is already entered
-     */
-    public Context runCallback(Runnable action) {
         Slot slot = SLOT.get();
         Context previous = enter(slot);
-        Context after = this;
         try {
             action.run();
         } finally {
-            if (shared) {
-                after = slot.current;   // nested runs have restored theirs: this, or its private copy
-            }
             exit(slot, Task.resolveShared(previous));
         }
-        return after;
     }
 
     /**

@@ -284,7 +284,7 @@ public class Future<T> {
         if (callback == null) {
             throw new NullPointerException("callback must not be null");
         }
-        addCallbackEntry(new DoneCallback<>(this, callback, context == null ? Context.sharedCopy() : context));
+        addCallbackEntry(new DoneCallback<>(this, callback, context));
     }
 
     /**
@@ -313,7 +313,7 @@ public class Future<T> {
         if (callback == null || waiter == null) {
             throw new NullPointerException(callback == null ? "callback must not be null" : "waiter must not be null");
         }
-        addCallbackEntry(new AwaitingCallback<>(this, callback, context == null ? Context.sharedCopy() : context, waiter));
+        addCallbackEntry(new AwaitingCallback<>(this, callback, context, waiter));
     }
 
     private void addCallbackEntry(DoneCallback<T> entry) {
@@ -413,7 +413,7 @@ public class Future<T> {
             return;   // not the kernel's: skipped (see EventLoop.scheduleStep)
         }
         try {
-            d.context.run(d);
+            d.runInContext(d);
         } catch (Throwable t) {
             d.future.loop.callExceptionHandler(new ExceptionContext("Exception in callback " + d.callback, t, null, null, null));
         }
@@ -614,16 +614,14 @@ public class Future<T> {
     }
 
     /** One {@code addDoneCallback} registration, scheduled as a loop callback when done. */
-    private static class DoneCallback<T> implements Runnable {
+    private static class DoneCallback<T> extends ContextBound implements Runnable {
         final Future<T> future;
         final Consumer<? super Future<T>> callback;
-        /** Never handed out, so a shared copy needs no private one: changes the callback makes end with it. */
-        final Context context;
 
         DoneCallback(Future<T> future, Consumer<? super Future<T>> callback, Context context) {
+            super(context);
             this.future = future;
             this.callback = callback;
-            this.context = context;
         }
 
         @Override

@@ -686,7 +686,9 @@ public class Task<T> extends Future<T> {
     static Context ownContext(Context shared) {
         Task<?> t = runningTask();
         if (t == null) {
-            return shared.privateCopy(false);   // a callback's: Context.runCallback hands it to its handle
+            ContextBound callback = Context.slot().callback;
+            // the running callback's shared copy (see Context's invariant); with none, not reached
+            return callback != null ? callback.ownContext() : shared.privateCopy(false);
         }
         Context c = t.context;
         if (c.shared) {
@@ -697,18 +699,23 @@ public class Task<T> extends Future<T> {
 
     /**
      * For a context about to become current again: a shared copy means the running task's
-     * context, which may have become a private one meanwhile (see {@link Context}).
+     * or, with none, the running callback's context, which may have become a private one
+     * meanwhile (see {@link Context}).
      */
     static Context resolveShared(Context c) {
         if (!c.shared) {
             return c;
         }
         Task<?> t = runningTask();
-        return t == null ? c : t.context;
+        if (t != null) {
+            return t.context;
+        }
+        ContextBound callback = Context.slot().callback;
+        return callback == null ? c : callback.context();
     }
 
     /** The task running on the calling thread, or null. */
-    private static Task<?> runningTask() {
+    static Task<?> runningTask() {
         // the continuation engine knows from the mounted continuation, without the running
         // loop's ThreadLocal: one lookup less per await and per sleep
         Task<?> t = CoroutineEngine.INSTANCE.currentTask();

@@ -5,7 +5,8 @@
  * ({@link org.asyncio4j.future.Coroutine}, {@link org.asyncio4j.future.VoidCoroutine}, and
  * {@link org.asyncio4j.future.CheckedCallable} / {@link org.asyncio4j.future.CheckedRunnable}
  * where a call declares the body's checked exception),
- * {@link org.asyncio4j.future.ContextVar} and {@link org.asyncio4j.future.Context}, the
+ * {@link org.asyncio4j.future.ContextVar} and {@link org.asyncio4j.future.Context} (with
+ * {@link org.asyncio4j.future.ContextBound}, the base of callbacks that run in one), the
  * errors ({@link org.asyncio4j.future.CancelledError}, which extends {@code Error} so that
  * {@code catch (Exception e)} does not swallow a cancellation,
  * {@link org.asyncio4j.future.InvalidStateError}, {@link org.asyncio4j.future.TimeoutError}),

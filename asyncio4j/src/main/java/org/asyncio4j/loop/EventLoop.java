@@ -563,7 +563,7 @@ public final class EventLoop implements AutoCloseable {
     public Handle callSoon(Runnable callback, Context context) {
         checkClosed();
         checkThread();
-        Handle h = new Handle(this, requireCallback(callback), context == null ? Context.sharedCopy() : context);
+        Handle h = new Handle(this, requireCallback(callback), context);
         ready.add(h);
         return h;
     }
@@ -636,7 +636,7 @@ public final class EventLoop implements AutoCloseable {
         checkClosed();
         checkThread();
         TimerHandle t = new TimerHandle(this, requireCallback(callback),
-                context == null ? Context.sharedCopy() : context, when, timerSeq++);
+                context, when, timerSeq++);
         t.scheduled = true;
         timers.add(t);
         return t;
@@ -664,7 +664,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public Handle callSoonThreadsafe(Runnable callback, Context context) {
         checkClosed();
-        Handle h = new Handle(this, requireCallback(callback), context == null ? Context.sharedCopy() : context);
+        Handle h = new Handle(this, requireCallback(callback), context);
         posted.add(h);
         if (sleeping && SLEEPING.compareAndSet(this, true, false)) {
             driver.wakeup();
@@ -1002,7 +1002,7 @@ public final class EventLoop implements AutoCloseable {
     private Handle watch(SelectableChannel channel, Runnable callback, Context context, int ops, boolean reading) {
         checkClosed();
         checkThread();
-        Handle h = new Handle(this, requireCallback(callback), context == null ? Context.sharedCopy() : context);
+        Handle h = new Handle(this, requireCallback(callback), context);
         Handle old = driver.watch(channel, h, ops, reading);
         if (old != null) {
             old.cancel();

@@ -1,30 +1,27 @@
 package org.asyncio4j.loop;
 
 import org.asyncio4j.future.Context;
+import org.asyncio4j.future.ContextBound;
 
 /**
  * A callback scheduled on an event loop, returned by {@link EventLoop#callSoon} (asyncio's
  * {@code asyncio.Handle}). It runs once, inside the {@link Context} captured when it was
- * scheduled, unless it is cancelled first. Scheduled without a context, it holds the
- * {@link Context#sharedCopy() shared copy} of the scheduler's context until it needs a
- * context of its own: when {@link #getContext()} hands it out or the callback sets a
- * variable.
+ * scheduled ({@link #getContext()}), unless it is cancelled first. Scheduled without a
+ * context, a handle allocates none until it needs one of its own (see {@link ContextBound}).
  *
  * <p>An exception thrown by the callback does not stop the loop: it goes to the loop's
  * exception handler with this handle in the {@link ExceptionContext}.
  */
-public class Handle {
+public class Handle extends ContextBound {
     final EventLoop loop;
     final Runnable callback;
-    /** A shared copy until the handle needs its own (see the class comment). */
-    private Context context;
     /** Set by {@link #cancel()}; the loop skips cancelled handles. */
     boolean cancelled;
 
     Handle(EventLoop loop, Runnable callback, Context context) {
+        super(context);
         this.loop = loop;
         this.callback = callback;
-        this.context = context;
         Origin.record(this, loop);
     }
 
@@ -38,21 +35,10 @@ public class Handle {
         return cancelled;
     }
 
-    /** @return the context the callback runs in, the same object at every call */
-    public final Context getContext() {
-        Context c = context.unshared();
-        context = c;
-        return c;
-    }
-
     /** Runs the callback in its context; reports what it throws to the loop. */
     final void run() {
         try {
-            Context c = context;
-            Context after = c.runCallback(callback);
-            if (after != c) {
-                context = after;
-            }
+            runInContext(callback);
         } catch (Throwable t) {
             Origin origin = Origin.of(this);
             loop.callExceptionHandler(new ExceptionContext("Exception in callback " + callback, t, null, this, null,

@@ -75,36 +75,6 @@ class ContextTest {
     }
 
     @Test
-    void aSharedCopyIsOneObjectWhileTheVariablesAreUnchangedAndIsNeverWritten() {
-        new Context().run(() -> {
-            VAR.set("first");
-            Context shared = Context.sharedCopy();
-            assertSame(shared, Context.sharedCopy(), "nothing changed, so the copy is shared");
-            VAR.set("second");
-            Context next = Context.sharedCopy();
-            assertFalse(shared == next, "after a change the old shared copy is no snapshot of it");
-            assertEquals("first", shared.get(VAR, null));
-
-            Context after = shared.runCallback(() -> {
-                assertEquals("first", VAR.get());
-                VAR.set("set in the callback");
-            });
-            assertFalse(shared == after, "the change needed a private copy");
-            assertEquals("set in the callback", after.get(VAR, null));
-            assertEquals("first", shared.get(VAR, null), "a shared copy was written");
-            assertEquals("second", VAR.get(), "the change leaked out");
-            assertSame(shared, shared.runCallback(() -> VAR.get()), "a read needs no private copy");
-
-            Context own = shared.unshared();
-            assertFalse(shared == own);
-            assertEquals("first", own.get(VAR, null));
-            assertSame(own, own.unshared());
-            assertSame(own, own.runCallback(() -> VAR.set("private")), "a private context keeps its changes");
-            assertEquals("private", own.get(VAR, null));
-        });
-    }
-
-    @Test
     void getOnAContextDoesNotUseTheVariablesDefault() {
         Context empty = new Context();
         assertNull(empty.get(VAR, null));

@@ -142,9 +142,9 @@ class HandleTest extends LoopFixture {
     }
 
     @Test
-    void aCallbackThatSetsAVariableAndThrowsStillLeavesOthersUntouched() {
+    void aCallbackThatSetsAVariableAndThrowsKeepsTheChangeInItsOwnContextAlone() {
         List<String> seen = new ArrayList<>();
-        loop.callSoon(() -> {
+        Handle thrower = loop.callSoon(() -> {
             VAR.set("set before the throw");
             throw new IllegalStateException("boom");
         });
@@ -153,6 +153,69 @@ class HandleTest extends LoopFixture {
         assertEquals(List.of("default"), seen);
         assertEquals("boom", handled.remove(0).exception().getMessage());
         assertEquals("default", VAR.get());
+        assertEquals("set before the throw", thrower.getContext().get(VAR, null));
+    }
+
+    @Test
+    void getContextAskedByTheRunningCallbackIsTheContextItGoesOnIn() {
+        List<Object> seen = new ArrayList<>();
+        Handle[] self = new Handle[2];
+        self[0] = loop.callSoon(() -> {
+            Context mine = self[0].getContext();
+            VAR.set("set after getContext");
+            seen.add(mine.get(VAR, null));
+            seen.add(mine == self[0].getContext());
+        });
+        self[1] = loop.callSoon(() -> {
+            VAR.set("set before getContext");
+            Context mine = self[1].getContext();
+            seen.add(mine.get(VAR, null));
+            VAR.set("set after that");
+            seen.add(mine.get(VAR, null));
+        });
+        Handle sibling = loop.callSoon(() -> seen.add(VAR.get()));
+        runOnce();
+        assertEquals(List.of("set after getContext", true, "set before getContext", "set after that", "default"), seen);
+        assertEquals("set after that", self[1].getContext().get(VAR, null));
+        assertEquals(null, sibling.getContext().get(VAR, null));
+        assertEquals("default", VAR.get());
+    }
+
+    @Test
+    void aCallbackGoesOnInItsOwnContextAfterRunningAnotherInside() {
+        List<String> seen = new ArrayList<>();
+        Context other = new Context();
+        Handle h = loop.callSoon(() -> {
+            other.run(() -> VAR.set("set in the other context"));
+            seen.add(VAR.get());
+            VAR.set("set by the callback");
+            other.run(() -> seen.add(VAR.get()));
+            seen.add(VAR.get());
+        });
+        runOnce();
+        assertEquals(List.of("default", "set in the other context", "set by the callback"), seen);
+        assertEquals("set by the callback", h.getContext().get(VAR, null));
+        assertEquals("set in the other context", other.get(VAR, null));
+    }
+
+    @Test
+    void aDoneCallbackRunsInTheContextOfItsRegistrationAndKeepsItsChangesToItself() {
+        List<String> seen = new ArrayList<>();
+        org.asyncio4j.future.Future<Integer> f = loop.createFuture();
+        Context outer = new Context();
+        outer.run(() -> {
+            VAR.set("at registration");
+            f.addDoneCallback(done -> {
+                seen.add(VAR.get());
+                VAR.set("set by the first");
+            });
+            f.addDoneCallback(done -> seen.add(VAR.get()));
+            VAR.set("after registration");
+        });
+        f.setResult(1);
+        runOnce();
+        assertEquals(List.of("at registration", "at registration"), seen);
+        assertEquals("after registration", outer.get(VAR, null));
     }
 
     @Test
