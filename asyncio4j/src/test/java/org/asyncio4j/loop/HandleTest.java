@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.asyncio4j.AsyncIO;
 import org.asyncio4j.LoopFixture;
 import org.asyncio4j.future.Context;
 import org.asyncio4j.future.ContextVar;
@@ -196,6 +197,35 @@ class HandleTest extends LoopFixture {
         assertEquals(List.of("default", "set in the other context", "set by the callback"), seen);
         assertEquals("set by the callback", h.getContext().get(VAR, null));
         assertEquals("set in the other context", other.get(VAR, null));
+    }
+
+    @Test
+    void anEagerTaskStartedByACallbackKeepsItsChangesAndTheCallbackKeepsItsOwn() {
+        List<String> seen = new ArrayList<>();
+        org.asyncio4j.future.Task<?>[] eager = new org.asyncio4j.future.Task<?>[2];
+        Handle h = loop.callSoon(() -> {
+            eager[0] = new org.asyncio4j.future.Task<>(loop, () -> {
+                VAR.set("the first eager task's");
+                AsyncIO.sleep(0);
+                seen.add(VAR.get());
+                return null;
+            }, null, null, true);
+            seen.add(VAR.get());
+            VAR.set("set by the callback");
+            eager[1] = new org.asyncio4j.future.Task<>(loop, () -> {
+                seen.add(VAR.get());
+                VAR.set("the second eager task's");
+                AsyncIO.sleep(0);
+                return null;
+            }, null, null, true);
+            seen.add(VAR.get());
+        });
+        runOnce();
+        runOnce();
+        assertEquals(List.of("default", "set by the callback", "set by the callback", "the first eager task's"), seen);
+        assertEquals("set by the callback", h.getContext().get(VAR, null));
+        assertEquals("the second eager task's", eager[1].getContext().get(VAR, null));
+        assertEquals("default", VAR.get());
     }
 
     @Test
