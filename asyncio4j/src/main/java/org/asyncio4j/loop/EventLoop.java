@@ -1702,11 +1702,11 @@ public final class EventLoop implements AutoCloseable {
                 out.add(h);
             }
         }
-        for (int i = 0; i < timers.size(); i++) {
-            if (timers.get(i) instanceof TimerHandle t && !t.cancelled) {
+        timers.forEach(e -> {
+            if (e instanceof TimerHandle t && !t.cancelled) {
                 out.add(t);
             }
-        }
+        });
         return out;
     }
 

@@ -174,6 +174,81 @@ class TimerHandleTest extends LoopFixture {
         assertEquals(0, timersInHeap());
     }
 
+    /**
+     * The heap's runs (timers scheduled in ascending order chain behind one heap entry): runs
+     * of random length with equal due times inside, broken by descending ones, then
+     * cancellations of heads, middles and ends of runs, a rebuild, and timers added as others
+     * fire: everything runs in (when, scheduling) order.
+     */
+    @Test
+    void timersScheduledInAscendingRunsRunInWhenThenSchedulingOrderThroughCancellationsAndRebuilds() {
+        Random random = new Random(11);
+        record Timer(int id, double when) { }
+        List<Timer> specs = new ArrayList<>();
+        List<Integer> ran = new ArrayList<>();
+        List<TimerHandle> handles = new ArrayList<>();
+        for (int r = 0; r < 300; r++) {
+            double when = 1 + random.nextInt(100);
+            for (int k = 1 + random.nextInt(40); k > 0; k--) {
+                when += random.nextInt(3);   // 0: an equal due time, later in scheduling order
+                Timer spec = new Timer(specs.size(), when);
+                specs.add(spec);
+                handles.add(loop.callAt(when, () -> ran.add(spec.id())));
+            }
+        }
+        int n = specs.size();
+        assertEquals(n, loop.scheduledHandles().size(), "a timer in a run is missing from scheduledHandles()");
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(i);
+        }
+        java.util.Collections.shuffle(ids, random);
+        Set<Integer> cancelled = new HashSet<>(ids.subList(0, n * 6 / 10));
+        cancelled.forEach(id -> handles.get(id).cancel());
+        runOnce();   // the majority is cancelled: this iteration rebuilds the heap without them
+        assertEquals(n - cancelled.size(), timersInHeap());
+        loop.callAt(0.5, () -> {
+            // after the rebuild: more ascending timers, and cancellations of later ones
+            for (int i = 0; i < 500; i++) {
+                Timer spec = new Timer(specs.size(), 60 + i / 7);
+                specs.add(spec);
+                handles.add(loop.callAt(spec.when(), () -> ran.add(spec.id())));
+            }
+            for (int i = 0; i < 300; i++) {
+                int id = random.nextInt(specs.size());
+                handles.get(id).cancel();
+                cancelled.add(id);
+            }
+        });
+        runUntil(1e6);
+        List<Integer> expected = specs.stream()
+                .filter(s -> !cancelled.contains(s.id()))
+                .sorted(Comparator.comparingDouble(Timer::when).thenComparingInt(Timer::id))
+                .map(Timer::id)
+                .toList();
+        assertEquals(expected, ran);
+        assertEquals(0, timersInHeap());
+    }
+
+    @Test
+    void aTimerScheduledAfterARunRanToItsEndStillRuns() {
+        List<Integer> ran = new ArrayList<>();
+        TimerHandle far = loop.callAt(1000, loop::stop);   // keeps the heap from emptying
+        for (int i = 1; i <= 10; i++) {   // ascending: they chain as a run
+            int n = i;
+            loop.callAt(i, () -> ran.add(n));
+        }
+        runUntil(15);   // the stop timer extends the run, and is its last timer
+        loop.callAt(20, () -> ran.add(20));   // after the whole run fired: a new heap entry
+        loop.callAt(21, () -> ran.add(21));
+        runUntil(30);
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 21), ran);
+        assertEquals(30.0, loop.time(), "the loop stopped at another timer than its own");
+        far.cancel();
+        runOnce();
+        assertEquals(0, timersInHeap());
+    }
+
     /** A timer the chained test scheduled: its scheduling order and due time. */
     private record Scheduled(int seq, double when) { }
 
