@@ -134,11 +134,22 @@ class TimerHandleTest extends LoopFixture {
         assertEquals(0, timersInHeap());
     }
 
+    /** A timer a property test scheduled: its id (its scheduling order) and due time. */
+    private record Timer(int id, double when) { }
+
+    /** The ids of the timers not cancelled, in the order the loop must run them. */
+    private static List<Integer> whenThenSchedulingOrder(List<Timer> specs, Set<Integer> cancelled) {
+        return specs.stream()
+                .filter(s -> !cancelled.contains(s.id()))
+                .sorted(Comparator.comparingDouble(Timer::when).thenComparingInt(Timer::id))
+                .map(Timer::id)
+                .toList();
+    }
+
     /** A property test of the heap under cancellation, with many equal due times. */
     @Test
     void randomTimersWithRandomCancellationsRunInWhenThenSchedulingOrder() {
         Random random = new Random(42);
-        record Timer(int id, double when) { }
         List<Timer> specs = new ArrayList<>();
         List<Integer> ran = new ArrayList<>();
         List<TimerHandle> handles = new ArrayList<>();
@@ -165,12 +176,7 @@ class TimerHandleTest extends LoopFixture {
         loop.callAt(100.5, () -> midRun.forEach(id -> handles.get(id).cancel()));
         cancelled.addAll(midRun);
         runUntil(300);
-        List<Integer> expected = specs.stream()
-                .filter(s -> !cancelled.contains(s.id()))
-                .sorted(Comparator.comparingDouble(Timer::when).thenComparingInt(Timer::id))
-                .map(Timer::id)
-                .toList();
-        assertEquals(expected, ran);
+        assertEquals(whenThenSchedulingOrder(specs, cancelled), ran);
         assertEquals(0, timersInHeap());
     }
 
@@ -183,7 +189,6 @@ class TimerHandleTest extends LoopFixture {
     @Test
     void timersScheduledInAscendingRunsRunInWhenThenSchedulingOrderThroughCancellationsAndRebuilds() {
         Random random = new Random(11);
-        record Timer(int id, double when) { }
         List<Timer> specs = new ArrayList<>();
         List<Integer> ran = new ArrayList<>();
         List<TimerHandle> handles = new ArrayList<>();
@@ -221,12 +226,7 @@ class TimerHandleTest extends LoopFixture {
             }
         });
         runUntil(1e6);
-        List<Integer> expected = specs.stream()
-                .filter(s -> !cancelled.contains(s.id()))
-                .sorted(Comparator.comparingDouble(Timer::when).thenComparingInt(Timer::id))
-                .map(Timer::id)
-                .toList();
-        assertEquals(expected, ran);
+        assertEquals(whenThenSchedulingOrder(specs, cancelled), ran);
         assertEquals(0, timersInHeap());
     }
 
