@@ -61,7 +61,10 @@ public final class Context {
     private boolean entered;
     /** A copy shared by tasks and callbacks (see the overview): its map never changes. */
     final boolean shared;
-    /** The shared copy last handed to the tasks and callbacks scheduled from this context (valid while its map is this one's). */
+    /**
+     * The shared copy last handed to the tasks and callbacks scheduled from this context
+     * (valid while its map is this one's).
+     */
     private Context taskCopy;
 
     private Context(Object[] map) {
@@ -122,7 +125,10 @@ public final class Context {
         return c;
     }
 
-    /** A private copy of this shared one, for a task or callback that needs its own ({@code enteredNow}: current already, in its place). */
+    /**
+     * A private copy of this shared one, for a task or callback that needs its own
+     * ({@code enteredNow}: it is current already, in the shared one's place).
+     */
     Context privateCopy(boolean enteredNow) {
         Context own = new Context(map);
         own.entered = enteredNow;

@@ -1,6 +1,7 @@
 package org.asyncio4j.loop;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * The loop's scheduled timers: a 4-ary min-heap ordered by due time, then by scheduling
@@ -110,7 +111,7 @@ final class TimerHeap {
     }
 
     /** Gives every entry (a TimerHandle or a sleeping Task), in no particular order: for inspection only. */
-    void forEach(java.util.function.Consumer<Object> action) {
+    void forEach(Consumer<Object> action) {
         for (int i = 0; i < entries; i++) {
             int s = slots[i];
             if (s >= 0) {
@@ -211,13 +212,11 @@ final class TimerHeap {
         for (int i = 0; i < entries; i++) {
             int s = slots[i];
             if (s >= 0) {
-                if (drop(s, seqs[i])) {
-                    continue;
+                if (!drop(s, seqs[i])) {
+                    whens[kept] = whens[i];
+                    seqs[kept] = seqs[i];
+                    slots[kept++] = s;
                 }
-                whens[kept] = whens[i];
-                seqs[kept] = seqs[i];
-                slots[kept] = s;
-                kept++;
                 continue;
             }
             int head = -1;
@@ -238,8 +237,7 @@ final class TimerHeap {
                 next[last] = -1;
                 whens[kept] = chainWhens[head];
                 seqs[kept] = chainSeqs[head];
-                slots[kept] = ~head;
-                kept++;
+                slots[kept++] = ~head;
             }
         }
         entries = kept;

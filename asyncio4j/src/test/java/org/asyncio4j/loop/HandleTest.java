@@ -12,6 +12,8 @@ import org.asyncio4j.AsyncIO;
 import org.asyncio4j.LoopFixture;
 import org.asyncio4j.future.Context;
 import org.asyncio4j.future.ContextVar;
+import org.asyncio4j.future.Future;
+import org.asyncio4j.future.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -202,9 +204,9 @@ class HandleTest extends LoopFixture {
     @Test
     void anEagerTaskStartedByACallbackKeepsItsChangesAndTheCallbackKeepsItsOwn() {
         List<String> seen = new ArrayList<>();
-        org.asyncio4j.future.Task<?>[] eager = new org.asyncio4j.future.Task<?>[2];
+        Task<?>[] eager = new Task<?>[2];
         Handle h = loop.callSoon(() -> {
-            eager[0] = new org.asyncio4j.future.Task<>(loop, () -> {
+            eager[0] = new Task<>(loop, () -> {
                 VAR.set("the first eager task's");
                 AsyncIO.sleep(0);
                 seen.add(VAR.get());
@@ -212,7 +214,7 @@ class HandleTest extends LoopFixture {
             }, null, null, true);
             seen.add(VAR.get());
             VAR.set("set by the callback");
-            eager[1] = new org.asyncio4j.future.Task<>(loop, () -> {
+            eager[1] = new Task<>(loop, () -> {
                 seen.add(VAR.get());
                 VAR.set("the second eager task's");
                 AsyncIO.sleep(0);
@@ -231,7 +233,7 @@ class HandleTest extends LoopFixture {
     @Test
     void aDoneCallbackRunsInTheContextOfItsRegistrationAndKeepsItsChangesToItself() {
         List<String> seen = new ArrayList<>();
-        org.asyncio4j.future.Future<Integer> f = loop.createFuture();
+        Future<Integer> f = loop.createFuture();
         Context outer = new Context();
         outer.run(() -> {
             VAR.set("at registration");
